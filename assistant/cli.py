@@ -1,0 +1,223 @@
+"""Command line: thin commands, one library call each. Run `legal-assistant --help`.
+
+Errors from the library (AssistantError) become one clear line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from assistant import settings as settings_mod
+from assistant.errors import AssistantError
+from assistant.types import Filters
+
+SAMPLE_QUESTION = "What does Article 21 of the Constitution protect?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def make_settings(args) -> settings_mod.Settings:
+    fields = settings_mod.Settings.model_fields
+    overrides = {k: v for k, v in vars(args).items() if k in fields and v is not None}
+    return settings_mod.load(getattr(args, "preset", None), **overrides)
+
+
+def make_filters(args) -> Filters:
+    return Filters(
+        jurisdiction=tuple(args.jurisdiction or ()),
+        kind=tuple(args.kind or ()),
+        date_from=args.date_from,
+        date_to=args.as_of or args.date_to,
+        in_force=True if args.in_force else None,
+        title=args.law,
+    )
+
+
+# ---- commands -------------------------------------------------------------------------------
+
+
+def cmd_ingest(args) -> int:
+    from assistant.ingest import ingest
+
+    result = ingest(args.sources, make_settings(args), limit=args.limit, dry_run=True)
+    print(f"{result.documents} documents -> {result.passages} passages ({result.embedder} token cap)")
+    print_problems(result.problems)
+    return 0
+
+
+def cmd_index_build(args, update: bool = False) -> int:
+    from assistant.ingest import ingest
+
+    settings = make_settings(args)
+    result = ingest(args.sources, settings, name=args.name, update=update, limit=args.limit,
+                    until=args.until, progress=True)
+    report = result.report
+    print(f"{result.documents} documents, {result.passages} passages, embedder {result.embedder}")
+    print(f"added {report.added}, removed {report.removed}, kept {report.kept}, embedded {report.embedded}"
+          f" in {report.seconds:.1f}s -> version {report.version}")
+    print_problems(result.problems)
+    return 0
+
+
+def cmd_index_update(args) -> int:
+    return cmd_index_build(args, update=True)
+
+
+def cmd_index_info(args) -> int:
+    from assistant.index import read_manifest
+
+    settings = make_settings(args)
+    manifest = read_manifest(settings.index_dir(args.name))
+    print(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
+    return 0
+
+
+def cmd_search(args) -> int:
+    from assistant.pipeline import Assistant
+
+    assistant = Assistant(make_settings(args))
+    hits = assistant.retriever.search(args.question, k=args.k, filters=make_filters(args), mode=args.mode)
+    if args.json:
+        print(json.dumps([{"rank": i + 1, "score": h.score, "dense": h.dense, "lexical": h.lexical,
+                           **h.passage.to_dict()} for i, h in enumerate(hits)], ensure_ascii=False, indent=2))
+        return 0
+    from assistant.render import hits_table
+
+    print(hits_table(hits))
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from assistant.pipeline import Assistant
+    from assistant.render import answer_text
+
+    assistant = Assistant(make_settings(args))
+    stream = None if args.json else (lambda piece: print(piece, end="", flush=True))
+    answer = assistant.ask(args.question, filters=make_filters(args), on_token=stream)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print("\n" + answer_text(answer, streamed=True))
+    return 0
+
+
+def cmd_faq(args) -> int:
+    from assistant.faq import answer_file
+    from assistant.pipeline import Assistant
+
+    summary = answer_file(args.input, args.output, Assistant(make_settings(args)), question_column=args.column,
+                          report=args.report, limit=args.limit)
+    print(summary)
+    return 0
+
+
+def cmd_ui(args) -> int:
+    import subprocess
+    from pathlib import Path
+
+    app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"]
+    return subprocess.call(command)
+
+
+def print_problems(problems) -> None:
+    for problem in problems:
+        print(f"skipped {problem.path}: {problem.message}", file=sys.stderr)
+
+
+# ---- argument parsing -----------------------------------------------------------------------
+
+
+def add_settings_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--home", help="folder holding the indexes (default: ./index)")
+    p.add_argument("--index", help="index name (default: india)")
+    p.add_argument("--preset", choices=sorted(settings_mod.PRESETS), help="named settings preset")
+    p.add_argument("--embedder", choices=["auto", "minilm", "e5", "hashing"])
+    p.add_argument("--model", help="qwen-0.5b | qwen-1.5b | smollm2 | openai")
+    p.add_argument("--adapter", help="default | none | path to an adapter folder")
+    p.add_argument("--max-new-tokens", dest="max_new_tokens", type=int)
+
+
+def add_filter_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jurisdiction", action="append", help="e.g. IN, CN, EU, TW (repeatable)")
+    p.add_argument("--kind", action="append", choices=["statute", "case", "other"])
+    p.add_argument("--law", help="only passages whose law/case title contains this")
+    p.add_argument("--date-from", dest="date_from", help="YYYY-MM-DD")
+    p.add_argument("--date-to", dest="date_to", help="YYYY-MM-DD")
+    p.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD: only documents dated on or before")
+    p.add_argument("--in-force", dest="in_force", action="store_true", help="only provisions in force")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="legal-assistant", description="Private, local legal research assistant.")
+    sub = top.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="read and chunk sources without indexing; list problem files")
+    p.add_argument("sources", nargs="+", help="pack names (india, prc, eu, taiwan, korea) or folders")
+    p.add_argument("--limit", type=int)
+    add_settings_flags(p)
+    p.set_defaults(func=cmd_ingest)
+
+    index = sub.add_parser("index", help="build, update or describe an index").add_subparsers(required=True)
+    for verb, func, helptext in (("build", cmd_index_build, "build an index from packs and folders"),
+                                 ("update", cmd_index_update, "add new/changed documents, drop deleted ones")):
+        p = index.add_parser(verb, help=helptext)
+        p.add_argument("sources", nargs="*" if verb == "update" else "+",
+                       help="packs or folders (update: extra sources besides those already indexed)")
+        p.add_argument("--name", help="index name (default: first source's name)")
+        p.add_argument("--limit", type=int, help="read at most this many documents per source")
+        p.add_argument("--until", help="YYYY-MM-DD: only documents dated on or before (e.g. rulings so far)")
+        p.add_argument("--index-type", dest="index_type", choices=["flat", "ivf", "ivfpq", "hnsw"])
+        add_settings_flags(p)
+        p.set_defaults(func=func)
+    p = index.add_parser("info", help="print an index's manifest")
+    p.add_argument("name", nargs="?", default="india")
+    add_settings_flags(p)
+    p.set_defaults(func=cmd_index_info)
+
+    p = sub.add_parser("search", help="retrieve passages for a question")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    p.add_argument("--json", action="store_true")
+    add_settings_flags(p)
+    add_filter_flags(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with cited passages")
+    p.add_argument("question")
+    p.add_argument("-k", type=int)
+    p.add_argument("--json", action="store_true")
+    add_settings_flags(p)
+    add_filter_flags(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("faq", help="answer every question of a CSV/XLSX/JSONL/TXT file")
+    p.add_argument("input")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--column", help="question column (default: guessed)")
+    p.add_argument("--report", help="also write a .md or .html report")
+    p.add_argument("--limit", type=int)
+    add_settings_flags(p)
+    p.set_defaults(func=cmd_faq)
+
+    p = sub.add_parser("ui", help="open the Streamlit page")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_ui)
+    return top
+
+
+if __name__ == "__main__":
+    sys.exit(main())

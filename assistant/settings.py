@@ -1,0 +1,66 @@
+"""Typed settings shared by the CLI, the page and the Python API. Every field says what it does."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    home: Path = Field(
+        default_factory=lambda: Path(os.environ.get("LEGAL_ASSISTANT_HOME", REPO_ROOT / "index")),
+        description="Folder that holds the built indexes (index/<name>/), the model cache and the audit log.",
+    )
+    index: str = Field("india", description="Name of the index to search (a folder under home).")
+    embedder: Literal["auto", "minilm", "e5", "hashing"] = Field(
+        "auto", description="Embedding backend; 'auto' picks MiniLM for English packs and e5 for zh/ko/ja."
+    )
+    index_type: Literal["flat", "ivf", "ivfpq", "hnsw"] = Field(
+        "flat", description="FAISS index type: exact inner product, or an approximate one for large corpora."
+    )
+    max_words: int = Field(180, ge=20, le=400, description="Soft cap on words per passage (MiniLM reads 256 tokens).")
+    overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences repeated between split pieces of a long unit.")
+    k: int = Field(5, ge=1, le=50, description="Passages given to the model and shown to the user.")
+    candidates: int = Field(50, ge=5, le=1000, description="Candidates taken from each of dense and BM25 before fusion.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in reciprocal rank fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in reciprocal rank fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant: score = w / (rrf_k + rank).")
+    model: str = Field(
+        "qwen-0.5b",
+        description="Generator: qwen-0.5b (default), qwen-1.5b (quality), smollm2 (tests), openai (HTTP server).",
+    )
+    adapter: str = Field(
+        "default", description="LoRA/P-tuning adapter: 'default' (shipped for the model if any), 'none', or a folder."
+    )
+    openai_base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server (vLLM, llama.cpp).")
+    openai_model: str = Field("legal-assistant", description="Model (or LoRA adapter) name served by that server.")
+    max_new_tokens: int = Field(256, ge=1, le=4096, description="Longest answer, in tokens.")
+    min_dense_score: float = Field(
+        0.25, description="Abstain when the best passage's cosine similarity is below this (calibrated per embedder)."
+    )
+    audit_log: bool = Field(True, description="Append every question, passages used and answer to <home>/audit.jsonl.")
+
+    def index_dir(self, name: str | None = None) -> Path:
+        return Path(self.home) / (name or self.index)
+
+    def cache_dir(self) -> Path:
+        return Path(self.home) / ".cache"
+
+
+PRESETS: dict[str, dict] = {
+    "demo": {"index": "india", "model": "qwen-0.5b"},
+    "quality": {"model": "qwen-1.5b", "adapter": "none", "k": 6},
+    "test": {"model": "smollm2", "adapter": "none", "max_new_tokens": 32},
+}
+
+
+def load(preset: str | None = None, **overrides) -> Settings:
+    values = dict(PRESETS.get(preset, {})) if preset else {}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)
