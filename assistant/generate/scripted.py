@@ -20,3 +20,15 @@ class ScriptedGenerator:
         self.calls.append(messages)
         text = self.reply(messages) if callable(self.reply) else self.reply
         yield from re.findall(r"\S+\s*|\s+", text)[:max_new_tokens]
+
+
+def quote_first_passage(messages: list[dict]) -> str:
+    """The default script: the first sentence of passage [1] followed by [1] (an "extractive" answer)."""
+    from assistant.citations import split_sentences
+    from assistant.prompts import REFUSAL
+
+    found = re.search(r"^\[1\] [^\n]*\n(.+?)(?:\n\n|\Z)", messages[-1]["content"], re.MULTILINE | re.DOTALL)
+    if not found:
+        return REFUSAL
+    first = split_sentences(found.group(1))[0]
+    return f"{first.rstrip('.')} [1]."

@@ -1,0 +1,270 @@
+"""Turn one Document into retrievable Passages with pinpoint cites. Pure functions, no I/O.
+
+Rules:
+- A Document with units is split on its own units (articles, paragraphs). A Document with only text
+  gets its structure found here: article headings (`Article 21`, `Art. 21`, `Section 5`, `§ 5`, `第十条`,
+  `第10条`, `제3조`) with chapters/parts (`Chapter II`, `Part III`, `第二章`, `第一编`, `第一节`, `제2장`) kept in
+  the hierarchy path; case law and text without headings is split by paragraph ("para N", keeping the
+  number when paragraphs are numbered `12.` / `[12]` / `(12)`).
+- A unit longer than the cap is split by sentence (`.!?` and `。！？`) with `overlap` sentences repeated;
+  a sentence longer than the cap is split by words, a word by characters. Nothing is dropped.
+- Passage.id = sha256(cite + "\n" + text). It does not depend on the document id, ordinal or other
+  documents, so re-ingesting unchanged text keeps the id. A repeat of the same cite and text inside one
+  document gets an occurrence counter in the hash. Packs keep cites unique across documents (e.g. PRC
+  historical versions carry their version date in the citation).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Callable
+
+from assistant.types import Document, Passage, Unit
+
+CHUNKER_VERSION = "1"
+
+Counter = Callable[[str], int]
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_NUM_ZH = "零〇一二三四五六七八九十百千两\\d"
+_TITLE_FOLLOWS = r"(?=$|\s*[.:—–-]|\s+[A-Z(\"“‘])"  # "Article 21. Title" yes, "Article 21 of the" no
+
+# (regex on a stripped line, label template); group 1 is the number as written.
+_ARTICLE_PATTERNS = [
+    (re.compile(rf"^(?:Article|ARTICLE)\s+(\d+[A-Z]{{0,2}}){_TITLE_FOLLOWS}"), "Art. {}"),
+    (re.compile(rf"^Art\.\s*(\d+[A-Z]{{0,2}}){_TITLE_FOLLOWS}"), "Art. {}"),
+    (re.compile(rf"^(?:Section|SECTION)\s+(\d+[A-Z]{{0,2}}){_TITLE_FOLLOWS}"), "Section {}"),
+    (re.compile(r"^§\s*(\d+[a-zA-Z]?)(?=$|\s)"), "§ {}"),
+    (re.compile(rf"^(第[{_NUM_ZH}]+[条條](?:之[{_NUM_ZH}]+)?)(?=$|[\s\u3000])"), "{}"),
+    (re.compile(r"^(제\d+조(?:의\d+)?)(?=$|[\s(（])"), "{}"),
+]
+# (regex, level): 1 = part/book, 2 = chapter, 3 = section inside a chapter.
+_DIVISION_PATTERNS = [
+    (re.compile(r"^(?:Part|PART)\s+[IVXLC\d]+[A-Z]?\b"), 1),
+    (re.compile(rf"^第[{_NUM_ZH}]+[编編]"), 1),
+    (re.compile(r"^제\d+편"), 1),
+    (re.compile(r"^(?:Chapter|CHAPTER)\s+[IVXLC\d]+[A-Z]?\b"), 2),
+    (re.compile(rf"^第[{_NUM_ZH}]+章"), 2),
+    (re.compile(r"^제\d+장"), 2),
+    (re.compile(rf"^第[{_NUM_ZH}]+[节節]"), 3),
+    (re.compile(r"^제\d+절"), 3),
+]
+_PARA_NUMBER = re.compile(r"^(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})\.)\s+|【(\d{1,4})】\s*$")
+_FINER = [r"[^，；、,;:：]+[，；、,;:：]*\s*|[，；、,;:：]+\s*", r"\S+\s*|\s+", r"."]
+_NOT_AN_END = re.compile(
+    r"(?:\b(?:v|vs|Art|Arts|No|Nos|Sec|Secs|Rs|Mr|Mrs|Ms|Dr|Ltd|Co|Inc|cl|para|paras|pp?|viz|etc|Hon|cf|Cf|[A-Z])"
+    r"|\b\d{1,3}|\be\.g|\bi\.e)\.[ \t]*$"
+)
+_SENTENCE = re.compile(rf".+?(?:[.!?](?=\s+[\"“‘(\[A-Z0-9{_CJK}])\s*|[。！？]+[”」』）)]?\s*|\n+|$)", re.S)
+
+
+def chunk(
+    doc: Document,
+    count_tokens: Counter | None = None,
+    max_tokens: int = 240,
+    max_words: int = 180,
+    overlap: int = 1,
+) -> list[Passage]:
+    """Passages for one document, in document order; each fits `max_words` (estimate) and `max_tokens`."""
+    fits = _fits(count_tokens, max_tokens, max_words)
+    passages: list[Passage] = []
+    seen: dict[str, int] = {}
+    for unit in units_of(doc):
+        cite = cite_for(doc, unit.label)
+        for text in _unit_texts(doc, unit, fits, overlap, max_words):
+            passages.append(_passage(doc, unit, cite, text, len(passages), seen))
+    return passages
+
+
+def estimate_tokens(text: str) -> int:
+    """Rough size when no tokenizer is given: one per word plus one per CJK character."""
+    cjk = len(re.findall(f"[{_CJK}]", text))
+    words = len(re.findall(f"[^\\s{_CJK}]+", text))
+    return words + cjk
+
+
+def cite_for(doc: Document, label: str) -> str:
+    """Pinpoint cite: "Constitution of India, Art. 21"; CJK labels join with a space: "民法典 第十条"."""
+    base = doc.citation or doc.title
+    if not label:
+        return base
+    joiner = " " if re.match(f"[{_CJK}]", label) else ", "
+    return f"{base}{joiner}{label}"
+
+
+def units_of(doc: Document) -> list[Unit]:
+    """The document's own units, else units found in its text (headings, then paragraphs)."""
+    if doc.units:
+        return list(doc.units)
+    if doc.kind != "case":
+        found = heading_units(doc.text)
+        if any(unit.label for unit in found):
+            return found
+    return paragraph_units(doc.text)
+
+
+def heading_units(text: str) -> list[Unit]:
+    """Split statute-like text at article headings; chapters/parts seen so far form the path."""
+    divisions: dict[int, str] = {}
+    units: list[Unit] = []
+    label, lines = "", []
+    for line in text.splitlines():
+        stripped = " ".join(line.lstrip(" \t#").split())  # Markdown "### 제1조" counts as a heading
+        level = _division_level(stripped)
+        found = None if level else _article_label(stripped)
+        if level or found:
+            _flush(units, label, lines, divisions)
+        if level:
+            divisions = {k: v for k, v in divisions.items() if k < level} | {level: stripped[:120]}
+            label, lines = "", []
+        elif found:
+            label, lines = found[0], [stripped[found[1]:].lstrip(" .:—–-")]
+        else:
+            lines.append(line)
+    _flush(units, label, lines, divisions)
+    return units
+
+
+def paragraph_units(text: str) -> list[Unit]:
+    """Blank-line paragraphs as "para N"; numbered paragraphs keep their number and absorb
+    the unnumbered ones that follow them."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    numbered = [_para_number(p) for p in paras]
+    if sum(1 for n in numbered if n) * 2 < len(paras):
+        return [Unit(f"para {i}", p, (f"para {i}",)) for i, p in enumerate(paras, 1)]
+    units: list[Unit] = []
+    for para, number in zip(paras, numbered):
+        if number or not units:
+            label = f"para {number}" if number else ""
+            units.append(Unit(label, para, (label,) if label else ()))
+        else:
+            last = units[-1]
+            units[-1] = Unit(last.label, f"{last.text}\n\n{para}", last.path)
+    return units
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences with their trailing whitespace, so "".join(result) == text. A period after an
+    abbreviation ("v.", "Art.", "No.") or a list number ("1.") does not end a sentence."""
+    sentences: list[str] = []
+    for match in _SENTENCE.finditer(text):
+        if sentences and _NOT_AN_END.search(sentences[-1]):
+            sentences[-1] += match.group(0)
+        elif match.group(0):
+            sentences.append(match.group(0))
+    return sentences
+
+
+def split_to_fit(text: str, fits: Callable[[str], bool], overlap: int = 1) -> list[str]:
+    """Pieces of `text` that each satisfy `fits`; consecutive pieces share `overlap` sentences."""
+    if fits(text.strip()):
+        return [text.strip()] if text.strip() else []
+    atoms: list[str] = []
+    for sentence in split_sentences(text):
+        atoms.extend([sentence] if fits(sentence.strip()) else _split_long(sentence, fits))
+    return _pack(atoms, fits, overlap)
+
+
+def _fits(count_tokens: Counter | None, max_tokens: int, max_words: int) -> Callable[[str], bool]:
+    def fits(text: str) -> bool:
+        if estimate_tokens(text) > max_words:
+            return False
+        return count_tokens is None or count_tokens(text) <= max_tokens
+
+    return fits
+
+
+def _unit_texts(doc: Document, unit: Unit, fits: Callable[[str], bool], overlap: int, max_words: int) -> list[str]:
+    prefix = _prefix(doc, unit, max_words)
+    pieces = split_to_fit(unit.text, lambda body: fits(_join(prefix, body)), overlap)
+    return [_join(prefix, piece) for piece in pieces] or ([prefix] if prefix else [])
+
+
+def _prefix(doc: Document, unit: Unit, max_words: int) -> str:
+    """Heading line repeated on every piece of a statute unit: "Art. 21 Protection of life ..."."""
+    if doc.kind == "case" or not unit.label or unit.label.startswith("para "):
+        return unit.heading
+    full = f"{unit.label} {unit.heading}".strip()
+    return full if estimate_tokens(full) * 3 <= max_words else unit.label
+
+
+def _join(prefix: str, body: str) -> str:
+    return f"{prefix}\n{body}" if prefix and body else prefix or body
+
+
+def _split_long(text: str, fits: Callable[[str], bool], level: int = 0) -> list[str]:
+    """A sentence too long for the cap: pack its clauses, a too-long clause its words, then characters."""
+    atoms: list[str] = []
+    for part in re.findall(_FINER[level], text, re.S):
+        if fits(part.strip()) or level == len(_FINER) - 1:
+            atoms.append(part)
+        else:
+            atoms.extend(_split_long(part, fits, level + 1))
+    return _pack(atoms, fits, overlap=0)
+
+
+def _pack(atoms: list[str], fits: Callable[[str], bool], overlap: int) -> list[str]:
+    pieces: list[list[str]] = []
+    current: list[str] = []
+    for atom in atoms:
+        if current and not fits("".join(current + [atom]).strip()):
+            pieces.append(current)
+            current = current[-overlap:] if overlap else []
+            while current and not fits("".join(current + [atom]).strip()):
+                current = current[1:]
+        current.append(atom)
+    pieces.append(current)
+    return [text for text in ("".join(p).strip() for p in pieces) if text]
+
+
+def _article_label(line: str) -> tuple[str, int] | None:
+    for pattern, template in _ARTICLE_PATTERNS:
+        match = pattern.match(line)
+        if match:
+            return template.format(match.group(1)), match.end()
+    return None
+
+
+def _division_level(line: str) -> int:
+    return next((level for pattern, level in _DIVISION_PATTERNS if pattern.match(line)), 0)
+
+
+def _flush(units: list[Unit], label: str, lines: list[str], divisions: dict[int, str]) -> None:
+    text = "\n".join(lines).strip()
+    if text or label:
+        path = tuple(divisions[k] for k in sorted(divisions)) + ((label,) if label else ())
+        units.append(Unit(label, text, path))
+
+
+def _para_number(paragraph: str) -> str:
+    match = _PARA_NUMBER.search(paragraph.split("\n", 1)[0]) or _PARA_NUMBER.search(paragraph)
+    return next((g for g in match.groups() if g), "") if match else ""
+
+
+def _hierarchy(unit: Unit) -> tuple[str, ...]:
+    """Unit path with its last element (the unit itself) written as the pinpoint label."""
+    if not unit.label:
+        return unit.path
+    return unit.path[:-1] + (unit.label,) if unit.path else (unit.label,)
+
+
+def _passage(doc: Document, unit: Unit, cite: str, text: str, ordinal: int, seen: dict[str, int]) -> Passage:
+    key = f"{cite}\n{text}"
+    seen[key] = seen.get(key, 0) + 1
+    if seen[key] > 1:
+        key += f"\n#{seen[key]}"
+    return Passage(
+        id=hashlib.sha256(key.encode("utf-8")).hexdigest(),
+        doc_id=doc.id,
+        text=text,
+        cite=cite,
+        path=(doc.title,) + _hierarchy(unit),
+        kind=doc.kind,
+        jurisdiction=doc.jurisdiction,
+        language=doc.language,
+        title=doc.title,
+        date=doc.date,
+        in_force=doc.in_force,
+        ordinal=ordinal,
+        source=doc.source,
+    )

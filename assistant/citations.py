@@ -1,0 +1,107 @@
+"""Parse [n] markers in an answer and check each against the passage it names. Pure functions.
+
+Support check: a sentence's content terms (lower-cased words of 3+ letters and numbers, minus stop words
+and words naming provisions such as "article", cut to 6-letter stems; character bigrams for Chinese,
+Japanese and Korean runs) are looked up in the cited passage's cite and text. The sentence is supported when at least SUPPORT_THRESHOLD (40%) of its terms occur there. On real statute
+text a faithful paraphrase scores 0.67-1.0 and a claim about another provision 0.0-0.25 (see the tests).
+A sentence with no content terms ("Yes [1].") claims nothing checkable and counts as supported.
+The quote is the passage sentence sharing the most terms with the answer sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from assistant.prompts import REFUSALS
+from assistant.types import Citation, Hit
+
+SUPPORT_THRESHOLD = 0.4
+MARKER = re.compile(r"\[(\d+(?:\s*[,，、;]\s*\d+)*)\]")
+CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]+")
+WORD = re.compile(r"[^\W\d_]{3,}|\d+")
+STOP = set(
+    """the and for are but not you all any can had her was one our out his has him how its may who did
+    yes this that with from they will would there their what which when where shall should could such into
+    than then them these those upon about under other also been being have does only each some more most
+    before after within without except between against during over says said provides article articles
+    section sections clause clauses provision provisions""".split()
+)
+REFUSAL_PATTERNS = re.compile(
+    r"(sources|passages|context)( provided)? (do|does) not (answer|contain|address|say)|cannot be answered",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Verified:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)  # markers naming no retrieved passage
+    unsupported: list[int] = field(default_factory=list)  # markers whose passage does not back the sentence
+    refused: bool = False
+
+    @property
+    def valid(self) -> list[Citation]:
+        return [c for c in self.citations if c.supported]
+
+
+def parse_markers(text: str) -> list[int]:
+    """Numbers in [n], [1, 2] and [1][3] markers, in order of appearance."""
+    return [int(n) for group in MARKER.findall(text) for n in re.split(r"\D+", group) if n]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split after . ! ? (before a capital or CJK) and after 。！？; markers just after the stop stay with it."""
+    glued = re.sub(r"([.!?。！？])((?:\s*\[[^\]]*\])+)", r"\2\1", text)
+    parts = re.split(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z\"'“(\u4e00-\u9fff\uac00-\ud7a3])|\n+", glued)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def terms(text: str) -> set[str]:
+    text = MARKER.sub(" ", text.lower())
+    found = {w[:6] for w in WORD.findall(CJK_RUN.sub(" ", text)) if w not in STOP}
+    for run in CJK_RUN.findall(text):
+        found.update(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+    return found
+
+
+def support(claim: str, passage: str) -> float:
+    """Share of the claim's content terms found in the passage (1.0 when the claim has none)."""
+    wanted = terms(claim)
+    return len(wanted & terms(passage)) / len(wanted) if wanted else 1.0
+
+
+def best_quote(claim: str, passage: str) -> str:
+    wanted = terms(claim)
+    return max(split_sentences(passage) or [passage], key=lambda s: len(wanted & terms(s))).strip()
+
+
+def is_refusal(text: str) -> bool:
+    """The answer says the sources do not answer: one of the REFUSALS sentences, or a close paraphrase."""
+    flat = " ".join(text.split())
+    return any(r.rstrip(".。") in flat for r in REFUSALS.values()) or bool(REFUSAL_PATTERNS.search(flat))
+
+
+def _cite(n: int, claim: str, hit: Hit) -> Citation:
+    p = hit.passage
+    ok = support(claim, f"{p.cite}\n{p.text}") >= SUPPORT_THRESHOLD  # the cite holds the article number
+    return Citation(n=n, passage_id=p.id, cite=p.cite, quote=best_quote(claim, p.text), supported=ok)
+
+
+def verify(text: str, hits: Sequence[Hit]) -> Verified:
+    """One Citation per (sentence, marker) naming a retrieved passage; other markers are dropped."""
+    result = Verified(text=text, refused=is_refusal(text))
+    for sentence in split_sentences(text):
+        claim = MARKER.sub(" ", sentence)
+        for n in dict.fromkeys(parse_markers(sentence)):
+            if not 1 <= n <= len(hits):
+                result.dropped.append(n)
+                continue
+            citation = _cite(n, claim, hits[n - 1])
+            result.citations.append(citation)
+            if not citation.supported:
+                result.unsupported.append(n)
+    result.dropped = list(dict.fromkeys(result.dropped))
+    result.unsupported = list(dict.fromkeys(result.unsupported))
+    return result

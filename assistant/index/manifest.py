@@ -1,0 +1,80 @@
+"""manifest.json: what a version was built with, and sha256 checksums of its other files.
+
+It is written last, so a version folder with a valid manifest is complete.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from assistant.errors import IndexError_
+
+NAME = "manifest.json"
+FORMAT_VERSION = 1
+REBUILD = "rebuild it with `legal-assistant index build` (or re-run `legal-assistant ingest`)"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write(folder: Path, data: dict, files: list[str]) -> dict:
+    """Add checksums of `files` and the format version, write manifest.json durably, return it."""
+    manifest = {"format_version": FORMAT_VERSION, **data}
+    manifest["files"] = {name: {"sha256": sha256(folder / name), "bytes": (folder / name).stat().st_size} for name in files}
+    path = folder / NAME
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, ensure_ascii=False, indent=2, sort_keys=True)
+        f.flush()
+        os.fsync(f.fileno())
+    return manifest
+
+
+def read(folder: Path) -> dict:
+    """The manifest of a version folder, or IndexError_ if it is missing, unreadable or too new/old."""
+    try:
+        manifest = json.loads((folder / NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexError_(f"index version {folder} has no {NAME} (incomplete or damaged): {REBUILD}") from exc
+    except (OSError, ValueError) as exc:
+        raise IndexError_(f"cannot read {folder / NAME} ({exc}): {REBUILD}") from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexError_(
+            f"index at {folder} has format {manifest.get('format_version')!r}, this version reads "
+            f"{FORMAT_VERSION}: {REBUILD}"
+        )
+    return manifest
+
+
+def verify(folder: Path, manifest: dict) -> None:
+    """IndexError_ unless every file listed in the manifest exists with its recorded checksum."""
+    for name, expected in manifest["files"].items():
+        path = folder / name
+        if not path.exists():
+            raise IndexError_(f"index file {path} is missing: {REBUILD}")
+        if sha256(path) != expected["sha256"]:
+            raise IndexError_(f"index file {path} is damaged (checksum mismatch): {REBUILD}")
+
+
+def check_compatible(manifest: dict, embedder_name: str | None, chunker_version: str | None = None,
+                     dim: int | None = None) -> None:
+    """IndexError_ if the index was built with another embedder, dimension or chunker than asked for."""
+    built_with = manifest["embedder"]
+    if (embedder_name is not None and embedder_name != built_with) or (dim is not None and dim != manifest["dim"]):
+        raise IndexError_(
+            f"this index was built with the '{built_with}' embedder ({manifest['dim']}-d) but '{embedder_name}' "
+            f"({dim or '?'}-d) was asked for: search with --embedder {built_with}, or rebuild with `legal-assistant index build "
+            f"--embedder {embedder_name}`"
+        )
+    built_chunker = manifest.get("chunker_version")
+    if chunker_version is not None and built_chunker is not None and chunker_version != built_chunker:
+        raise IndexError_(
+            f"this index was chunked with chunker version {built_chunker}, the code now chunks with "
+            f"{chunker_version}: {REBUILD}"
+        )

@@ -1,0 +1,127 @@
+"""Assistant: question -> retrieved passages -> streamed answer -> verified citations, or an abstention.
+
+It abstains without calling the model when nothing relevant is retrieved (no hits, or the best dense
+cosine is below `settings.min_dense_score`), and after generation when the model refuses or its answer
+cites no retrieved passage that supports it. Every citation in an Answer names a passage in its hits.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Generator as Gen, Iterator
+
+from assistant.citations import Verified, verify
+from assistant.prompts import build_messages, refusal_for, rewrite_query
+from assistant.settings import Settings
+from assistant.types import Answer, Filters, Hit
+
+NO_HITS = "no passage matched the question and filters"
+NO_VALID_CITATION = "the model's answer cited no retrieved passage"
+MODEL_REFUSED = "the model said the passages do not answer the question"
+
+
+def best_dense(hits: list[Hit]) -> float | None:
+    scores = [h.dense for h in hits if h.dense is not None]
+    return max(scores) if scores else None
+
+
+class Assistant:
+    """Holds the retriever and generator (built lazily from settings unless passed in)."""
+
+    def __init__(self, settings: Settings | None = None, retriever=None, generator=None):
+        self.settings = settings or Settings()
+        self._retriever, self._generator = retriever, generator
+        self.last: Answer | None = None
+
+    @property
+    def retriever(self):
+        if self._retriever is None:
+            from assistant.embed import get_embedder
+            from assistant.index import open_index
+            from assistant.retrieve import Retriever
+
+            wanted = None if self.settings.embedder == "auto" else self.settings.embedder
+            index = open_index(self.settings.index_dir(), wanted)
+            embedder = get_embedder(index.manifest["embedder"])
+            self._retriever = Retriever(index, embedder, self.settings)
+        return self._retriever
+
+    @property
+    def generator(self):
+        if self._generator is None:
+            from assistant.generate import get_generator
+
+            self._generator = get_generator(self.settings)
+        return self._generator
+
+    def ask(self, question: str, filters: Filters | None = None, history: list[dict] | None = None,
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        """Answer a question; `on_token(piece)` is called with each generated piece as it arrives."""
+        for piece in self.stream(question, filters, history):
+            if on_token:
+                on_token(piece)
+        return self.last
+
+    def stream(self, question: str, filters: Filters | None = None,
+               history: list[dict] | None = None) -> Iterator[str]:
+        """Yield the answer's pieces as generated; the finished Answer is left in `self.last`."""
+        self.last = yield from self._run(question, filters, history)
+
+    def _run(self, question: str, filters, history) -> Gen[str, None, Answer]:
+        started = time.perf_counter()
+        hits = self.retriever.search(rewrite_query(question, history), k=self.settings.k, filters=filters)
+        timings = {"retrieve_s": time.perf_counter() - started}
+        reason = self._retrieval_gap(hits)
+        if reason:
+            return self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
+        messages = build_messages(question, hits, history)
+        text = yield from self._generate(messages, timings)
+        return self._checked(question, hits, verify(text, hits), timings)
+
+    def _retrieval_gap(self, hits: list[Hit]) -> str:
+        if not hits:
+            return NO_HITS
+        best, floor = best_dense(hits), self.settings.min_dense_score
+        if best is None:
+            return "no passage matched by meaning (dense search), only by keywords"
+        if best < floor:
+            return f"the best passage's similarity {best:.3f} is below min_dense_score {floor}"
+        return ""
+
+    def _generate(self, messages: list[dict], timings: dict) -> Gen[str, None, str]:
+        pieces, started, first = [], time.perf_counter(), None
+        for piece in self.generator.stream(messages, self.settings.max_new_tokens):
+            first = first if first is not None else time.perf_counter() - started
+            pieces.append(piece)
+            yield piece
+        total = time.perf_counter() - started
+        timings.update(first_token_s=first or 0.0, generate_s=total, tokens=float(len(pieces)))
+        decode = total - (first or 0.0)
+        timings["tokens_per_s"] = (len(pieces) - 1) / decode if len(pieces) > 1 and decode > 0 else 0.0
+        return "".join(pieces)
+
+    def _checked(self, question: str, hits: list[Hit], checked: Verified, timings: dict) -> Answer:
+        ids = {h.passage.id for h in hits}
+        valid = [c for c in checked.valid if c.passage_id in ids]
+        notes = _notes(checked)
+        if checked.refused:
+            return self._answer(question, hits, checked.text.strip(), timings, refused=True, reason=MODEL_REFUSED)
+        if not valid:
+            reason = "; ".join([NO_VALID_CITATION, *notes])
+            return self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
+        cited = [c for c in checked.citations if c.passage_id in ids]
+        return self._answer(question, hits, checked.text.strip(), timings, citations=cited, reason="; ".join(notes))
+
+    def _answer(self, question, hits, text, timings, citations=(), refused=False, reason="") -> Answer:
+        gen = self._generator
+        return Answer(question=question, text=text, citations=list(citations), hits=hits, refused=refused,
+                      reason=reason, model=gen.name if gen else self.settings.model,
+                      adapter=gen.adapter if gen else "", timings=timings)
+
+
+def _notes(checked: Verified) -> list[str]:
+    notes = []
+    if checked.dropped:
+        notes.append(f"dropped markers naming no retrieved passage: {checked.dropped}")
+    if checked.unsupported:
+        notes.append(f"markers whose passage does not support the sentence: {checked.unsupported}")
+    return notes

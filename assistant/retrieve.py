@@ -1,0 +1,76 @@
+"""Hybrid retrieval: dense (FAISS) and BM25 candidates fused by weighted reciprocal rank fusion.
+
+fused(p) = dense_weight / (rrf_k + dense_rank(p)) + lexical_weight / (rrf_k + lexical_rank(p)),
+ranks starting at 1, a side that did not return p contributing nothing. Filters are applied
+inside both searches, so every candidate already satisfies them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.errors import IndexError_, InputError
+from assistant.types import Filters, Hit
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class Fused:
+    passage_id: str
+    score: float
+    dense: float | None
+    lexical: float | None
+
+
+def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], *, dense_weight: float = 1.0,
+         lexical_weight: float = 1.0, rrf_k: int = 60) -> list[Fused]:
+    """Weighted RRF of two ranked (id, score) lists, best first; ties broken by id."""
+    scores: dict[str, float] = {}
+    for ranking, weight in ((dense, dense_weight), (lexical, lexical_weight)):
+        for rank, (pid, _) in enumerate(ranking, start=1):
+            scores[pid] = scores.get(pid, 0.0) + weight / (rrf_k + rank)
+    dense_of, lexical_of = dict(dense), dict(lexical)
+    order = sorted(scores, key=lambda pid: (-scores[pid], pid))
+    return [Fused(pid, scores[pid], dense_of.get(pid), lexical_of.get(pid)) for pid in order]
+
+
+class Retriever:
+    """Searches one index with the embedder it was built with."""
+
+    def __init__(self, index, embedder, settings):
+        if index.manifest["embedder"] != embedder.name or index.manifest["dim"] != embedder.dim:
+            raise IndexError_(
+                f"the index was built with '{index.manifest['embedder']}' but the retriever got '{embedder.name}': "
+                f"use --embedder {index.manifest['embedder']} or rebuild the index"
+            )
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None,
+               mode: str = "hybrid") -> list[Hit]:
+        return self.search_many([query], k, filters, mode)[0]
+
+    def search_many(self, queries: list[str], k: int | None = None, filters: Filters | None = None,
+                    mode: str = "hybrid") -> list[list[Hit]]:
+        """Top-k hits for each query; all queries are embedded in one batch."""
+        if mode not in MODES:
+            raise InputError(f"unknown retrieval mode {mode!r}: choose one of {', '.join(MODES)}")
+        k = k or self.settings.k
+        allowed = self.index.filter_ids(filters)
+        if not queries or (allowed is not None and not allowed):
+            return [[] for _ in queries]
+        n = max(self.settings.candidates, k)
+        dense = self._dense(queries, n, allowed) if mode != "lexical" else [[] for _ in queries]
+        lexical = [self.index.lexical_search(q, n, allowed) if mode != "dense" else [] for q in queries]
+        return [self._hits(d, lx, k) for d, lx in zip(dense, lexical)]
+
+    def _dense(self, queries: list[str], n: int, allowed: set[str] | None) -> list[list[tuple[str, float]]]:
+        return self.index.dense_search(self.embedder.embed_queries(list(queries)), n, allowed)
+
+    def _hits(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int) -> list[Hit]:
+        s = self.settings
+        fused = fuse(dense, lexical, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight, rrf_k=s.rrf_k)[:k]
+        passages = {p.id: p for p in self.index.get([f.passage_id for f in fused])}
+        return [Hit(passages[f.passage_id], f.score, f.dense, f.lexical, rank)
+                for rank, f in enumerate(fused, start=1) if f.passage_id in passages]

@@ -1,0 +1,243 @@
+"""Retrieval quality on LeCoQA-train against the `prc` pack: recall@5, recall@10 and MRR on gold
+articles for dense-only, BM25-only (lexical), hybrid (RRF) and the plain LangChain baseline, per embedder.
+
+Gold: a LeCoQA key such as `中华人民共和国民法典第九百六十七条` resolves when, with the prefix
+`中华人民共和国` removed from both sides, law name + article number names an article of the pack (any
+version of the law). Only resolved gold articles count; questions with none are left out. The index
+holds every law (all versions) cited by the questions in the subset. A project passage is a hit for
+a gold article when its law title and its article label (`第N条`) are the gold's; the baseline's
+chunk rule is in bench/baselines.py.
+
+Run:  .venv/bin/python -m bench --only retrieval [--quick]
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import LECOQA, REPO_ROOT, Benchmark, Context, machine, register, timed
+from bench.metrics import summarise
+
+PREFIX = "中华人民共和国"
+ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十\d]+)?$")
+K = 10
+SEED = 13
+METHODS = ("dense", "lexical", "hybrid", "langchain")
+
+
+@dataclass(frozen=True)
+class Question:
+    qid: int
+    text: str
+    gold: frozenset[str]  # resolved keys: law (without prefix) + 第N条
+
+
+def law_key(title: str) -> str:
+    return title.strip().removeprefix(PREFIX)
+
+
+def split_gold(key: str) -> tuple[str, str] | None:
+    """`中华人民共和国民法典第五十四条` -> ("民法典", "第五十四条"); None without an article number."""
+    match = ARTICLE.search(key.strip())
+    return (law_key(key[: match.start()]), match.group()) if match else None
+
+
+def passage_key(passage) -> str | None:
+    """Gold key of a project passage: its law title + the article label in its hierarchy."""
+    label = next((p for p in reversed(passage.path) if ARTICLE.fullmatch(p)), None)
+    return law_key(passage.title) + label if label else None
+
+
+def read_questions(articles: set[tuple[str, str]], path: Path = LECOQA) -> list[Question]:
+    """LeCoQA questions with at least one gold article in `articles` ((law, 第N条) pairs)."""
+    rows = json.loads((REPO_ROOT / path).read_text(encoding="utf-8"))
+    out = []
+    for r in rows:
+        gold = {"".join(g) for g in map(split_gold, r["match_name"]) if g and g in articles}
+        if gold:
+            out.append(Question(r["query_id"], r["问题"].strip(), frozenset(gold)))
+    return out
+
+
+def pack_articles(docs) -> set[tuple[str, str]]:
+    return {(law_key(d.title), u.label) for d in docs for u in d.units if u.label}
+
+
+def choose(questions: list[Question], n: int | None, avoid: tuple[str, ...] = ()) -> list[Question]:
+    """A seeded sample of n questions (all when n is None), optionally citing none of the `avoid` laws."""
+    pool = [q for q in questions if not any(g.startswith(a) for g in q.gold for a in avoid)]
+    return pool if n is None or n >= len(pool) else sorted(random.Random(SEED).sample(pool, n), key=lambda q: q.qid)
+
+
+def cited_titles(questions: list[Question], docs) -> list[str]:
+    laws = {ARTICLE.sub("", g) for q in questions for g in q.gold}
+    return sorted({d.title for d in docs if law_key(d.title) in laws})
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One embedder's run: how many questions (None: all), laws to avoid, and extra question subsets to
+    report on the same index (name -> size), e.g. the e5 subset scored on the larger MiniLM index."""
+
+    embedder: str
+    questions: int | None
+    avoid: tuple[str, ...] = ()
+    also: tuple[tuple[str, int], ...] = ()
+
+
+FULL = (Plan("minilm", None, also=(("e5 subset", 300),)), Plan("e5", 300))
+QUICK = (Plan("minilm", 40, avoid=("民法典", "刑法")), Plan("e5", 40, avoid=("民法典", "刑法")))
+
+
+def project_rankings(retriever, questions: list[Question], mode: str) -> list[list[set[str]]]:
+    hits = retriever.search_many([q.text for q in questions], k=K, mode=mode)
+    return [[{key} if (key := passage_key(h.passage)) else set() for h in row] for row in hits]
+
+
+def baseline_rankings(store, docs, questions: list[Question]) -> list[list[set[str]]]:
+    from bench.baselines import covers
+
+    articles = {d.id: {u.label: u.text for u in d.units if u.label} for d in docs}
+    titles = {d.id: law_key(d.title) for d in docs}
+
+    def keys(chunk) -> set[str]:
+        doc_id = chunk.metadata["doc_id"]
+        return {titles[doc_id] + n for n in covers(chunk.page_content, articles[doc_id])}
+
+    return [[keys(c) for c in row] for row in store.search_many([q.text for q in questions], K)]
+
+
+def build_project(ctx: Context, name: str, docs, embedder):
+    """Passages, a fresh flat index under the scratch folder and a Retriever; returns timings too."""
+    from assistant.index import build_index, open_index
+    from assistant.ingest import corpus_hashes, to_passages
+    from assistant.retrieve import Retriever
+    from assistant.settings import Settings
+
+    settings = Settings(home=ctx.scratch, k=K, embedder=embedder.name)
+    passages = to_passages(docs, embedder, settings)
+    seconds, _ = timed(lambda: build_index(ctx.scratch / name, passages, embedder, index_type="flat",
+                                           corpus_hashes=corpus_hashes(docs)))
+    return Retriever(open_index(ctx.scratch / name), embedder, settings), len(passages), seconds
+
+
+def build_baseline(docs, embedder):
+    from bench.baselines import EmbedderEmbeddings, FlatStore, split_laws
+
+    chunks = split_laws(docs)
+    seconds, store = timed(lambda: FlatStore(chunks, EmbedderEmbeddings(embedder)))
+    return store, len(chunks), seconds
+
+
+def run_plan(ctx: Context, plan: Plan, pool: list[Question], all_docs) -> list[dict]:
+    """Index the laws cited by the plan's questions with one embedder; score the four methods."""
+    from assistant.corpus.packs import load_pack
+    from assistant.embed import get_embedder
+
+    questions = choose(pool, plan.questions, plan.avoid)
+    docs = list(load_pack("prc", laws=cited_titles(questions, all_docs)))
+    embedder = get_embedder(plan.embedder)
+    ctx.log(f"retrieval/{plan.embedder}: {len(questions)} questions, {len(docs)} law versions")
+    retriever, n_passages, build_s = build_project(ctx, f"prc-{plan.embedder}", docs, embedder)
+    ctx.log(f"retrieval/{plan.embedder}: indexed {n_passages} passages in {build_s:.0f} s")
+    store, n_chunks, base_s = build_baseline(docs, embedder)
+    ctx.log(f"retrieval/{plan.embedder}: baseline {n_chunks} chunks in {base_s:.0f} s")
+    rankings = {m: project_rankings(retriever, questions, m) for m in METHODS[:3]}
+    rankings["langchain"] = baseline_rankings(store, docs, questions)
+    ctx.shared[f"prc-{plan.embedder}"] = (retriever, [q.text for q in questions])
+    corpus = {"laws": f"{len({d.title for d in docs})} ({len(docs)} versions)",
+              "items": {"langchain": n_chunks, "_": n_passages}, "build_s": {"langchain": base_s, "_": build_s}}
+    subsets = [(f"{len(questions)} questions", questions)]
+    subsets += [(f"{label}: {n} questions", choose(questions, n)) for label, n in plan.also]
+    return [r for label, qs in subsets for r in score_rows(plan.embedder, label, questions, qs, rankings, corpus)]
+
+
+def score_rows(embedder: str, label: str, asked: list[Question], scored: list[Question],
+               rankings: dict, corpus: dict) -> list[dict]:
+    """One row per method plus the hybrid-minus-baseline row, over the `scored` questions."""
+    where = {q.qid: i for i, q in enumerate(asked)}
+    golds = [set(q.gold) for q in scored]
+    rows, figures = [], {}
+    for method in METHODS:
+        figures[method] = summarise([rankings[method][where[q.qid]] for q in scored], golds)
+        rows.append(metric_row(embedder, method, label, scored, figures[method], corpus))
+    delta = {m: figures["hybrid"][m] - figures["langchain"][m] for m in figures["hybrid"]}
+    rows.append({**metric_row(embedder, "hybrid − langchain", label, scored, delta, corpus, signed=True),
+                 "target": "recall@10 ≥ +10 pts", "met": "yes" if delta["recall@10"] >= 0.10 else "no"})
+    return rows
+
+
+def metric_row(embedder, method, label, scored, figures, corpus, signed=False) -> dict:
+    pct = "{:+.1f}" if signed else "{:.1f}"
+    key = method if method in corpus["items"] else "_"
+    return {"embedder": embedder, "method": method, "questions": label,
+            "gold articles": sum(len(q.gold) for q in scored), "laws": corpus["laws"],
+            "indexed items": corpus["items"].get(key, ""), "build s": round(corpus["build_s"].get(key, 0)),
+            "recall@5 %": pct.format(100 * figures["recall@5"]), "recall@10 %": pct.format(100 * figures["recall@10"]),
+            "MRR": ("{:+.3f}" if signed else "{:.3f}").format(figures["MRR"]),
+            "target": "", "met": "", "runs": 1, "machine": machine()}
+
+
+def run(ctx: Context) -> list[dict]:
+    from assistant.corpus.packs import load_pack
+
+    all_docs = list(load_pack("prc"))
+    pool = read_questions(pack_articles(all_docs))
+    ctx.log(f"retrieval: {len(pool)} LeCoQA-train questions have a gold article in the prc pack")
+    return [r for plan in (QUICK if ctx.quick else FULL) for r in run_plan(ctx, plan, pool, all_docs)]
+
+
+def all_question_texts(path: Path = LECOQA) -> list[str]:
+    return [r["问题"].strip() for r in json.loads((REPO_ROOT / path).read_text(encoding="utf-8"))]
+
+
+def chart(rows: list[dict], out: Path) -> list[Path]:
+    """Grouped bars: recall@10 of each method, one group per embedder and question set."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = list(dict.fromkeys((r["embedder"], r["questions"]) for r in rows))
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.8 / len(METHODS)
+    for i, method in enumerate(METHODS):
+        values = [next(float(r["recall@10 %"]) for r in rows if (r["embedder"], r["questions"]) == g
+                       and r["method"] == method) for g in groups]
+        ax.bar([x + i * width for x in range(len(groups))], values, width, label=method)
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(groups))], [f"{e}\n{q}" for e, q in groups], fontsize=8)
+    ax.set_ylabel("recall@10 (%)")
+    ax.set_title("LeCoQA-train vs prc pack: recall@10 by method")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = out / "retrieval_recall.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [path]
+
+
+BENCHMARK = Benchmark(
+    name="retrieval",
+    title="Retrieval quality: LeCoQA-train against the prc pack",
+    run=run,
+    chart=chart,
+    notes="""
+recall@k: share of a question's gold articles found in the top k results, averaged over questions;
+MRR: mean of 1/rank of the first result that is a gold article (0 when none in the top 10).
+Methods: `dense` (FAISS only), `lexical` (BM25 only: the BM25-only baseline), `hybrid` (RRF of both,
+the project's default), `langchain` (plain baseline: RecursiveCharacterTextSplitter, 256 characters with
+32 overlap, over each law's full text + the same embedder + exact FAISS). Gold: LeCoQA keys resolved in
+the pack with the prefix 中华人民共和国 removed from both sides (law name + 第N条, any version of the law);
+unresolved gold (judicial interpretations, regulations) is left out, as are questions with none.
+A project passage is a hit when its law and article label equal the gold's. A baseline chunk is a hit
+when it contains the heading `第N条` at a line start, the article's whole text, or lies wholly (≥ 20
+characters) inside the article's text; one chunk may cover several gold articles (in the baseline's favour).
+Corpus: every version of each law the scored questions cite. Full run: MiniLM on all questions with a
+resolvable gold article; e5 (about 12 passages/s here) on a seeded sample of 300 of them and only the laws
+those cite; the MiniLM rows marked "e5 subset" score the same 300 questions on MiniLM's larger index.
+Quick run: 40 questions citing neither 民法典 nor 刑法, per embedder.
+""",
+)

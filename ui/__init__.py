@@ -1,0 +1,1 @@
+"""The Streamlit page (`streamlit run ui/app.py`): app.py wires the small modules beside it."""

@@ -1,0 +1,75 @@
+"""The conversation: past turns, the streamed answer to a new question, chips and source panels."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from assistant.types import Answer, Filters
+from ui import sources
+
+CURSOR = "▌"
+
+
+def history(turns: list[dict]) -> list[dict]:
+    """Earlier turns as chat messages, passed to the assistant so follow-ups are understood."""
+    messages: list[dict] = []
+    for turn in turns:
+        messages.append({"role": "user", "content": turn["question"]})
+        messages.append({"role": "assistant", "content": turn["answer"].text})
+    return messages
+
+
+def render_answer(i: int, answer: Answer, index) -> None:
+    """Body of an answer message below its text: refusal notes, or the chips and the selected source."""
+    if answer.refused:
+        sources.closest_passages(answer)
+        return
+    if answer.reason:
+        st.caption(f"Note: {answer.reason}")
+    picked = sources.citation_chips(answer, key=f"chips-{i}")
+    if picked is not None:
+        sources.source_panel(picked, sources.hit_for(answer, picked), index, key=f"turn-{i}")
+    if answer.timings:
+        t = answer.timings
+        st.caption(f"{answer.model}{' + ' + answer.adapter if answer.adapter else ''} · retrieval "
+                   f"{t.get('retrieve_s', 0):.2f}s · first token {t.get('first_token_s', 0):.1f}s · "
+                   f"{t.get('tokens_per_s', 0):.1f} tok/s")
+
+
+def render_turns(turns: list[dict], index) -> None:
+    for i, turn in enumerate(turns):
+        with st.chat_message("user"):
+            st.markdown(turn["question"])
+        with st.chat_message("assistant"):
+            st.markdown(turn["answer"].text)
+            render_answer(i, turn["answer"], index)
+
+
+def stream_answer(assistant, question: str, filters: Filters, turns: list[dict]) -> Answer:
+    """Ask, showing each generated piece as it arrives; the verified text replaces the draft at the end."""
+    placeholder = st.empty()
+    draft: list[str] = []
+    last = [0.0]
+
+    def on_token(piece: str) -> None:
+        draft.append(piece)
+        now = time.monotonic()
+        if now - last[0] > 0.05:  # repaint at most ~20 times a second
+            placeholder.markdown("".join(draft) + CURSOR)
+            last[0] = now
+
+    placeholder.markdown("_Searching the sources…_")
+    answer = assistant.ask(question, filters=filters, history=history(turns) or None, on_token=on_token)
+    placeholder.markdown(answer.text)
+    return answer
+
+
+def ask_and_show(assistant, question: str, filters: Filters, turns: list[dict], index) -> None:
+    """Render the new question, stream its answer, keep the turn in the session, show its sources."""
+    with st.chat_message("user"):
+        st.markdown(question)
+    with st.chat_message("assistant"):
+        answer = stream_answer(assistant, question, filters, turns)
+        turns.append({"question": question, "answer": answer, "filters": filters})
+        render_answer(len(turns) - 1, answer, index)

@@ -1,0 +1,107 @@
+"""Sidebar: index picker and status, filters, k, model and adapter. Returns what the page should use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import streamlit as st
+
+from assistant.settings import Settings
+from assistant.types import Filters
+from ui import state
+
+JURISDICTIONS = ["IN", "CN", "EU", "TW", "KR"]
+KINDS = ["statute", "case", "other"]
+MODELS = ["qwen-0.5b", "qwen-1.5b", "smollm2", "openai", "scripted"]  # scripted: canned demo answers
+
+
+@dataclass
+class Choice:
+    settings: Settings
+    filters: Filters
+    manifest: dict
+
+
+def facet(manifest: dict, name: str) -> list[str]:
+    """Values of a facet (jurisdiction, kind) recorded in the manifest, wherever the index keeps them."""
+    for holder in (manifest, manifest.get("counts") or {}, manifest.get("facets") or {}):
+        if not isinstance(holder, dict):
+            continue
+        for key in (name, name + "s", "by_" + name):
+            value = holder.get(key)
+            if isinstance(value, dict):
+                return [str(v) for v in value]
+            if isinstance(value, (list, tuple)):
+                return [str(v) for v in value]
+            if isinstance(value, str):
+                return [value]
+    return []
+
+
+def _pick(manifest: dict, *keys: str, default="—"):
+    for holder in (manifest, manifest.get("counts") or {}):
+        if isinstance(holder, dict):
+            for key in keys:
+                if holder.get(key) not in (None, ""):
+                    return holder[key]
+    return default
+
+
+def status_rows(manifest: dict, settings: Settings) -> dict[str, str]:
+    """What the status box shows: sizes, embedder, model and adapter, time of the last build or update."""
+    updated = _pick(manifest, "updated_at", "updated", "built_at", "created_at", "build_time", "time")
+    if isinstance(updated, (int, float)):
+        updated = datetime.fromtimestamp(updated).isoformat(timespec="seconds")
+    return {
+        "Documents": str(_pick(manifest, "documents", "docs", "n_documents")),
+        "Passages": str(_pick(manifest, "passages", "count", "n_passages")),
+        "Embedder": str(_pick(manifest, "embedder", "embedder_name")),
+        "Model": settings.model,
+        "Adapter": settings.adapter,
+        "Last update": str(updated).replace("T", " ")[:19],
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if isinstance(value, date) else None
+
+
+def filters_box(manifest: dict) -> Filters:
+    jurisdictions = sorted(set(facet(manifest, "jurisdiction")) | set(JURISDICTIONS))
+    kinds = sorted(set(facet(manifest, "kind")) | set(KINDS))
+    chosen_j = st.multiselect("Jurisdiction", jurisdictions, key="f_jurisdiction")
+    chosen_k = st.multiselect("Kind", kinds, key="f_kind")
+    title = st.text_input("Law / case title contains", key="f_title").strip()
+    col1, col2 = st.columns(2)
+    date_from = col1.date_input("From", value=None, min_value=date(1800, 1, 1), key="f_from")
+    date_to = col2.date_input("To", value=None, min_value=date(1800, 1, 1), key="f_to")
+    in_force = st.checkbox("Only provisions in force", key="f_in_force")
+    return Filters(jurisdiction=tuple(chosen_j), kind=tuple(chosen_k), date_from=_iso(date_from),
+                   date_to=_iso(date_to), in_force=True if in_force else None, title=title or None)
+
+
+def render(base: Settings) -> Choice | None:
+    """Draw the sidebar; None when there is no index to search yet (the page says how to build one)."""
+    with st.sidebar:
+        st.header("Index")
+        names = state.list_indexes(base.home)
+        if not names:
+            st.error(f"No index found under {base.home}. Build one with `legal-assistant index build india` "
+                     "or point LEGAL_ASSISTANT_HOME at a folder of indexes.")
+            return None
+        default = names.index(base.index) if base.index in names else 0
+        name = st.selectbox("Index", names, index=default, key="index_name")
+        models = list(dict.fromkeys([base.model, *MODELS]))
+        with st.expander("Model", expanded=False):
+            model = st.selectbox("Generator", models, key="model_name")
+            adapter = st.text_input("Adapter (default, none, or a folder)", value=base.adapter, key="adapter")
+        k = st.slider("Passages to use (k)", 1, 20, value=min(base.k, 20), key="k")
+        settings = base.model_copy(update={"index": name, "model": model, "adapter": adapter.strip() or "default",
+                                           "k": k})
+        manifest = state.manifest(settings.index_dir()) or {}
+        with st.container(border=True):
+            for label, value in status_rows(manifest, settings).items():
+                st.markdown(f"**{label}:** {value}")
+        st.header("Filters")
+        filters = filters_box(manifest)
+    return Choice(settings=settings, filters=filters, manifest=manifest)
