@@ -38,10 +38,11 @@ class Retriever:
     """Searches one index with the embedder it was built with."""
 
     def __init__(self, index, embedder, settings):
-        if index.manifest["embedder"] != embedder.name or index.manifest["dim"] != embedder.dim:
+        built, dim = index.manifest["embedder"], index.manifest["dim"]
+        if (built, dim) != (embedder.name, embedder.dim):
             raise IndexError_(
-                f"the index was built with '{index.manifest['embedder']}' but the retriever got '{embedder.name}': "
-                f"use --embedder {index.manifest['embedder']} or rebuild the index"
+                f"the index was built with '{built}' ({dim}-d) but the retriever got '{embedder.name}' "
+                f"({embedder.dim}-d): use --embedder {built} or rebuild the index"
             )
         self.index = index
         self.embedder = embedder

@@ -9,13 +9,14 @@ from assistant.types import Filters
 def _filters(f: Filters | None) -> str:
     if f is None or f.is_empty():
         return ""
-    parts = [f"{name}={value}" for name, value in vars(f).items() if value not in ((), None, "")]
+    parts = [f"{name} {'/'.join(value) if isinstance(value, tuple) else value}"
+             for name, value in vars(f).items() if value not in ((), None, "")]
     return f"*Filters: {', '.join(parts)}*\n\n"
 
 
 def conversation_markdown(turns: list[dict], index: str = "", now: datetime | None = None) -> str:
     stamp = (now or datetime.now()).isoformat(timespec="minutes")
-    lines = [f"# Legal research conversation", "", f"Index: {index or '—'} · exported {stamp}", ""]
+    lines = ["# Legal research conversation", "", f"Index: {index or '—'} · exported {stamp}", ""]
     for i, turn in enumerate(turns, 1):
         answer = turn["answer"]
         lines += [f"## {i}. {turn['question']}", "", _filters(turn.get("filters")) + answer.text, ""]

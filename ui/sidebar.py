@@ -100,8 +100,7 @@ def render(base: Settings) -> Choice | None:
                                            "k": k})
         manifest = state.manifest(settings.index_dir()) or {}
         with st.container(border=True):
-            for label, value in status_rows(manifest, settings).items():
-                st.markdown(f"**{label}:** {value}")
+            st.markdown("  \n".join(f"**{label}:** {value}" for label, value in status_rows(manifest, settings).items()))
         st.header("Filters")
         filters = filters_box(manifest)
     return Choice(settings=settings, filters=filters, manifest=manifest)

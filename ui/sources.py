@@ -62,7 +62,10 @@ def neighbours(index, passage: Passage) -> tuple[list[Passage], list[Passage]]:
     """Passages just before and after `passage` in its document."""
     if index is None or not hasattr(index, "neighbours"):
         return [], []
-    around = [p for p in index.neighbours(passage.id, n=1) if p.id != passage.id]
+    try:
+        around = [p for p in index.neighbours(passage.id, n=1) if p.id != passage.id]
+    except Exception:  # noqa: BLE001 - e.g. a turn asked of another index: show the passage alone
+        return [], []
     before = [p for p in around if p.ordinal < passage.ordinal]
     after = [p for p in around if p.ordinal > passage.ordinal]
     return before, after

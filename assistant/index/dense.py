@@ -16,6 +16,7 @@ NAME = "faiss.index"
 IVF_MIN = 1_000  # passages needed to train an IVF quantiser sensibly
 PQ_MIN = 10_000  # 256 centroids x ~39 points per product quantiser
 HNSW_M = 32
+HNSW_EF = 64
 SEED = 1234
 
 
@@ -43,6 +44,8 @@ def build(vectors: np.ndarray, rows: np.ndarray, index_type: str) -> tuple[faiss
     else:
         flat = kind == "flat"
         core = faiss.IndexFlatIP(dim) if flat else faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        if not flat:
+            core.hnsw.efConstruction, core.hnsw.efSearch = HNSW_EF, HNSW_EF
         index = faiss.IndexIDMap(core)  # the Python wrapper keeps `core` alive
         index.add_with_ids(vectors, rows)
     return index, {"faiss_type": kind, "note": note, "params": params_of(index)}
@@ -52,7 +55,7 @@ def make_ivf(kind: str, dim: int, nlist: int) -> faiss.Index:
     quantiser = faiss.IndexFlatIP(dim)  # kept alive by the wrapper of the index built on it
     if kind == "ivf":
         return faiss.IndexIVFFlat(quantiser, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-    subquantisers = next(m for m in (48, 32, 24, 16, 12, 8, 6, 4, 3, 2, 1) if dim % m == 0)
+    subquantisers = next(m for m in range(max(1, dim // 8), 0, -1) if dim % m == 0)  # ~8 dims each
     return faiss.IndexIVFPQ(quantiser, dim, nlist, subquantisers, 8, faiss.METRIC_INNER_PRODUCT)
 
 
@@ -80,7 +83,7 @@ def search_params(index: faiss.Index, k: int, selector) -> faiss.SearchParameter
     if isinstance(core, faiss.IndexIVF):
         return faiss.SearchParametersIVF(sel=selector, nprobe=core.nprobe)
     if isinstance(core, faiss.IndexHNSW):
-        return faiss.SearchParametersHNSW(sel=selector, efSearch=max(64, 2 * k))
+        return faiss.SearchParametersHNSW(sel=selector, efSearch=max(core.hnsw.efSearch, 2 * k))
     return faiss.SearchParameters(sel=selector)
 
 

@@ -2,7 +2,7 @@
 
 Tokenisation: text is NFKC-normalised and lowercased; runs of CJK / kana / Hangul characters become
 character unigrams plus bigrams (no dictionary needed, works for zh, ja and ko); other words are
-kept whole, minus a few English stop words. The tokens are stored space-joined in an FTS5 table
+kept whole, minus a few English stop words, with plural endings stripped ("factories" -> "factory"). The tokens are stored space-joined in an FTS5 table
 whose `ascii` tokenizer splits only on those spaces, so SQLite's bm25() scores our tokens.
 """
 from __future__ import annotations
@@ -35,8 +35,17 @@ def tokenize(text: str) -> list[str]:
             tokens.extend(run)
             tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
         elif run not in STOP_WORDS:
-            tokens.append(run)
+            tokens.append(singular(run))
     return tokens
+
+
+def singular(word: str) -> str:
+    """A light English plural stemmer: rights -> right, liberties -> liberty; leaves -ss/-us/-is alone."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isascii():
+        return word[:-1]
+    return word
 
 
 def match_expression(query: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant.types import Filters
@@ -200,12 +199,25 @@ def test_upload_through_page_updates_index_and_status(ui_home):
     at = run_app()
     assert "**Documents:** 4" in "\n".join(m.value for m in at.sidebar.markdown)
     at.file_uploader(key="uploads").set_value([("puttaswamy.md", NEW_RULING.encode(), "text/markdown"),
-                                               ("../../evil.exe", b"MZ", "application/octet-stream")]).run()
+                                               ("../../empty.txt", b"", "text/plain")]).run()
     at.button(key="add_to_index").click().run()
     assert not at.exception, at.exception
     assert any("updated" in s.value for s in at.success), texts(at)
-    assert any("evil.exe" in e.value and "unsupported" in e.value for e in at.error)
+    assert any("empty.txt" in e.value and "empty" in e.value for e in at.error), texts(at)
     assert "**Documents:** 5" in "\n".join(m.value for m in at.sidebar.markdown)
     ask(at, "Is privacy a constitutionally protected right?")
     answer = last_answer(at)
     assert any("Puttaswamy" in h.passage.title for h in answer.hits)
+
+
+def test_batch_tab_answers_an_uploaded_faq_and_offers_the_file(ui_home):
+    at = run_app()
+    faq = f"question\n{QUESTION}\nWhat is the speed limit for lorries on motorways?\n".encode()
+    at.file_uploader(key="faq_file").set_value(("../faq.csv", faq, "text/csv")).run()
+    at.button(key="faq_run").click().run()
+    assert not at.exception and not at.error, texts(at)
+    assert any("1 answered, 1 refused" in s.value for s in at.success), texts(at)
+    download = at.download_button(key="faq_download")
+    assert download.label == "Download faq-answered.csv"
+    summary, name, data = at.session_state["faq_result"]
+    assert name == "faq-answered.csv" and SENTENCE in data.decode() and CITE in data.decode()

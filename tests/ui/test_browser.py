@@ -116,7 +116,8 @@ def server(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--global.developmentMode", "false"],
+         "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+         "--client.toolbarMode", "viewer"],
         cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: process.poll() is not None or http_ok(f"http://127.0.0.1:{port}/_stcore/health"),

@@ -62,3 +62,21 @@ def test_update_with_uploads_adds_documents_and_keeps_the_old_ones(ui_home):
     assert "Puttaswamy v. Union of India" in titles and len(titles) > 1
     # the retriever opened before the update still answers from the old version
     assert "Puttaswamy v. Union of India" not in {h.passage.title for h in old.search("privacy personal data", k=5)}
+
+
+def test_retriever_is_cached_per_index_version_and_forgotten_after_an_update(ui_home):
+    from assistant.settings import Settings
+
+    settings = Settings(home=ui_home, index=INDEX, model="scripted")
+    first = state.get_assistant(settings)
+    again = state.get_assistant(settings.model_copy(update={"k": 2, "max_new_tokens": 64}))
+    assert again.retriever is first.retriever and again.generator is first.generator  # built once
+    assert again is not first  # a light Assistant per question: `last` is never shared between sessions
+    old_stamp = state.stamp(settings.index_dir())
+    save_uploads([("puttaswamy.md", NEW_RULING.encode())], uploads_dir(settings))
+    update_with_uploads(settings, uploads_dir(settings))
+    assert state.stamp(settings.index_dir()) != old_stamp
+    fresh = state.get_assistant(settings)
+    assert fresh.retriever is not first.retriever and fresh.retriever.index.count > first.retriever.index.count
+    state.forget(settings, old_stamp)
+    assert state._retriever(state._retrieval_json(settings), old_stamp) is not first.retriever

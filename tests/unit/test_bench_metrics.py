@@ -56,3 +56,22 @@ def test_percentile_interpolates():
     assert percentile([1.0, 2.0], 95) == pytest.approx(1.95)
     with pytest.raises(ValueError):
         percentile([], 50)
+
+
+def test_gold_keys_drop_the_prc_prefix_and_keep_the_article():
+    from bench.retrieval import split_gold
+
+    assert split_gold("中华人民共和国民法典第九百六十七条") == ("民法典", "第九百六十七条")
+    assert split_gold("合伙企业法第四条") == ("合伙企业法", "第四条")
+    assert split_gold("刑法第十七条之一") == ("刑法", "第十七条之一")
+    assert split_gold("物业管理条例") is None
+
+
+def test_baseline_chunk_covers_headings_whole_articles_and_pieces():
+    from bench.baselines import covers
+
+    articles = {"第一条": "为了保护合法权益，制定本法。", "第十条": "长" * 60, "第十条之一": "另一条。"}
+    assert covers("第一条\u3000为了保护合法权益，制定本法。\n第十条\u3000长长", articles) == {"第一条", "第十条"}
+    assert covers("依照本法第一条的规定", articles) == set()  # a reference is not a heading
+    assert covers("长" * 30, articles) == {"第十条"}  # continuation piece of a long article
+    assert covers("第十条之一\u3000另一条。", articles) == {"第十条之一"}

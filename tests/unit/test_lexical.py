@@ -62,3 +62,8 @@ def test_queries_without_tokens_or_punctuation_only_are_safe():
     conn = search_db(['quoted "text" here'])
     assert lexical.search(conn, "?!", k=3) == []
     assert lexical.search(conn, 'AND OR NOT "', k=3) == []
+
+
+def test_plurals_match_singulars():
+    assert lexical.tokenize("Rights, liberties and factories; process, status") == [
+        "right", "liberty", "factory", "process", "status"]
