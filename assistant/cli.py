@@ -128,7 +128,8 @@ def cmd_ui(args) -> int:
 
     app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"]
+               "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1",
+               "--client.toolbarMode", "viewer"]
     return subprocess.call(command)
 
 

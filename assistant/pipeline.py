@@ -6,7 +6,10 @@ cites no retrieved passage that supports it. Every citation in an Answer names a
 """
 from __future__ import annotations
 
+import json
 import time
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, Generator as Gen, Iterator
 
 from assistant.citations import Verified, verify
@@ -65,6 +68,16 @@ class Assistant:
                history: list[dict] | None = None) -> Iterator[str]:
         """Yield the answer's pieces as generated; the finished Answer is left in `self.last`."""
         self.last = yield from self._run(question, filters, history)
+        if self.settings.audit_log:
+            self._audit(self.last)
+
+    def _audit(self, answer: Answer) -> None:
+        """Append the question, passages used and answer to <home>/audit.jsonl (one JSON object a line)."""
+        path = Path(self.settings.home) / "audit.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **answer.to_dict()}
+        with path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def _run(self, question: str, filters, history) -> Gen[str, None, Answer]:
         started = time.perf_counter()

@@ -23,6 +23,9 @@ from bench import BENCH_DIR, BENCHMARKS, Context, load_average, machine, registe
 MODULES = {
     "retrieval": "bench.retrieval",
     "speed": "bench.speed",
+    "scale": "bench.scale",  # Ray build, ANN recall, memory per million passages
+    "support": "bench.support",  # support checker vs hand labels
+    "load": "bench.load",  # concurrent asks on one Assistant
     "answers": "bench.answers",  # issue #9: ROUGE-L / token F1 / citation precision / refusal accuracy
     "generation": "bench.generation",  # issue #9: time to first token, tokens/s, peak RSS
 }
@@ -50,12 +53,13 @@ def run_one(name: str, ctx: Context, out: Path) -> None:
     log(f"{name}: start (load average {load})")
     start = time.perf_counter()
     rows = bench.run(ctx)
+    log(f"{name}: rows " + json.dumps(rows, ensure_ascii=False))
     seconds = time.perf_counter() - start
+    (out / "sections").mkdir(parents=True, exist_ok=True)
     charts = [p.name for p in bench.chart(rows, out)] if bench.chart and rows else []
     section = {"name": name, "title": bench.title, "notes": bench.notes, "rows": rows, "charts": charts,
                "mode": "quick" if ctx.quick else "full", "seconds": round(seconds),
                "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "load_average": load}
-    (out / "sections").mkdir(parents=True, exist_ok=True)
     (out / "sections" / f"{name}.json").write_text(json.dumps(section, ensure_ascii=False, indent=1), encoding="utf-8")
     log(f"{name}: done in {seconds:.0f} s")
 

@@ -210,7 +210,7 @@ def chart(rows: list[dict], out: Path) -> list[Path]:
         values = [next(float(r["recall@10 %"]) for r in rows if (r["embedder"], r["questions"]) == g
                        and r["method"] == method) for g in groups]
         ax.bar([x + i * width for x in range(len(groups))], values, width, label=method)
-    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(groups))], [f"{e}\n{q}" for e, q in groups], fontsize=8)
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(groups))], [f"{e}\n{q.split(' of ')[0]} questions" for e, q in groups], fontsize=8)
     ax.set_ylabel("recall@10 (%)")
     ax.set_title("LeCoQA-train vs prc pack: recall@10 by method")
     ax.legend(fontsize=8)

@@ -88,7 +88,8 @@ class HFGenerator:
     def stream(self, messages: list[dict], max_new_tokens: int) -> Iterator[str]:
         pieces, stop = _TokenPieces(self.tokenizer), threading.Event()
         args = (self._inputs(messages), max_new_tokens, pieces, stop)
-        threading.Thread(target=self._run, args=args, daemon=True).start()
+        worker = threading.Thread(target=self._run, args=args, daemon=True)
+        worker.start()
         try:
             while (item := pieces.queue.get()) is not _END:
                 if isinstance(item, Exception):
@@ -96,3 +97,4 @@ class HFGenerator:
                 yield item
         finally:
             stop.set()
+            worker.join()

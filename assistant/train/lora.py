@@ -88,11 +88,13 @@ def encode_all(examples, tokenizer, max_len: int) -> tuple[list[dict], int]:
 
 
 def collate(items: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
+    """Left-padded batch, so every target ends at the last position (see `step_loss`)."""
     width = max(len(i["input_ids"]) for i in items)
-    ids = [i["input_ids"] + [pad_id] * (width - len(i["input_ids"])) for i in items]
-    labels = [i["labels"] + [-100] * (width - len(i["labels"])) for i in items]
-    mask = [[1] * len(i["input_ids"]) + [0] * (width - len(i["input_ids"])) for i in items]
-    return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": torch.tensor(mask)}
+    pad = [width - len(i["input_ids"]) for i in items]
+    ids = [[pad_id] * n + i["input_ids"] for n, i in zip(pad, items)]
+    labels = [[-100] * n + i["labels"] for n, i in zip(pad, items)]
+    mask = torch.tensor([[0] * n + [1] * len(i["input_ids"]) for n, i in zip(pad, items)])
+    return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": mask}
 
 
 def micro_batches(n_items: int, batch_size: int, count: int, seed: int) -> list[list[int]]:
@@ -200,10 +202,20 @@ def prepare_items(recipe: Recipe, tokenizer, examples=None) -> tuple[list[dict],
     return items, counts
 
 
-def step_loss(model, items: list[dict], pad_id: int) -> tuple[torch.Tensor, int]:
+def step_loss(model, items: list[dict], pad_id: int, positions: bool = True) -> tuple[torch.Tensor, int]:
+    """Mean cross-entropy over target tokens. Logits are computed only for the last positions that hold
+    targets (`logits_to_keep`): the 150k-word output layer is not run over the prompt."""
     batch = collate(items, pad_id)
-    out = model(**batch)
-    return out.loss, int((batch["labels"] != -100).sum())
+    labels = batch.pop("labels")
+    keep = max(sum(1 for x in i["labels"] if x != -100) for i in items) + 1
+    if positions:  # left padding: positions count from each sequence's first real token
+        batch["position_ids"] = (batch["attention_mask"].cumsum(-1) - 1).clamp(min=0)
+    logits = model(**batch, logits_to_keep=keep).logits[:, -keep:]
+    targets = labels[:, -keep:]
+    loss = torch.nn.functional.cross_entropy(
+        logits[:, :-1].reshape(-1, logits.shape[-1]).float(), targets[:, 1:].reshape(-1), ignore_index=-100
+    )
+    return loss, int((targets != -100).sum())
 
 
 def train_loop(model, tokenizer, items, recipe: Recipe, out_dir: Path, resume: bool = True) -> dict:
@@ -226,7 +238,7 @@ def train_loop(model, tokenizer, items, recipe: Recipe, out_dir: Path, resume: b
             group["lr"] = lr_at(step, recipe, steps)
         total, tokens = 0.0, 0
         for micro in plan[step * recipe.grad_accum : (step + 1) * recipe.grad_accum]:
-            loss, n = step_loss(model, [items[i] for i in micro], pad_id)
+            loss, n = step_loss(model, [items[i] for i in micro], pad_id, recipe.method == "lora")
             (loss / recipe.grad_accum).backward()
             total, tokens = total + loss.item() / recipe.grad_accum, tokens + n
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -245,11 +257,11 @@ def train_loop(model, tokenizer, items, recipe: Recipe, out_dir: Path, resume: b
             "s_per_step": round(sum(timings) / len(timings), 2) if timings else None}
 
 
-def train(recipe: Recipe, out_dir: str | Path, *, resume: bool = True, examples=None, cache_dir=None) -> Path:
-    """Fine-tune `recipe.base` with `recipe.method`; returns `<out_dir>/adapter` (peft folder + README.md)."""
+def fit(recipe: Recipe, out_dir: str | Path, *, resume: bool = True, examples=None, cache_dir=None):
+    """Load the base, wrap it, run the loop; returns (peft model, tokenizer, summary). Nothing saved but
+    the log, the recipe and checkpoints."""
     from assistant.generate.loading import load_model
     from assistant.settings import Settings
-    from assistant.train.card import write_card
 
     torch.set_num_threads(recipe.threads)
     torch.manual_seed(recipe.seed)
@@ -262,11 +274,25 @@ def train(recipe: Recipe, out_dir: str | Path, *, resume: bool = True, examples=
     model = wrap_model(model, recipe)
     summary = train_loop(model, tokenizer, items, recipe, out_dir, resume=resume)
     summary.update(data=counts, trainable_params=sum(p.numel() for p in trainable_state(model).values()))
+    return model, tokenizer, summary
+
+
+def save_adapter(model, recipe: Recipe, summary: dict, out_dir: str | Path) -> Path:
+    """`<out_dir>/adapter/`: peft weights (safetensors) + adapter_config.json + README.md model card."""
+    from assistant.train.card import write_card
+
+    out_dir = Path(out_dir)
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     adapter = out_dir / "adapter"
     model.save_pretrained(adapter)
     write_card(adapter, recipe, summary)
     return adapter
+
+
+def train(recipe: Recipe, out_dir: str | Path, *, resume: bool = True, examples=None, cache_dir=None) -> Path:
+    """Fine-tune `recipe.base` with `recipe.method`; returns `<out_dir>/adapter` (peft folder + README.md)."""
+    model, _, summary = fit(recipe, out_dir, resume=resume, examples=examples, cache_dir=cache_dir)
+    return save_adapter(model, recipe, summary, out_dir)
 
 
 def run_training(method: str, base: str, recipe_path: str | Path | None, out_dir: str | Path,

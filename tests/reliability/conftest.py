@@ -64,7 +64,8 @@ def old_index(tmp_path, embedder) -> Path:
 def settings_for(folder: Path, **extra):
     from assistant.settings import Settings
 
-    return Settings(home=folder.parent, index=folder.name, embedder="hashing", model="scripted", **extra)
+    values = {"home": folder.parent, "index": folder.name, "embedder": "hashing", "model": "scripted"}
+    return Settings(**{**values, **extra})
 
 
 def search_count(folder: Path, query: str = "right to personal liberty") -> int:

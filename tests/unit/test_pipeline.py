@@ -116,3 +116,14 @@ def test_follow_up_question_is_rewritten_for_retrieval(settings):
 def test_stream_yields_pieces_and_keeps_the_answer(settings):
     assistant = make(settings, "No person shall be deprived of life or personal liberty [1].")
     assert "".join(assistant.stream(QUESTION)).endswith("[1].") and assistant.last.citations
+
+
+def test_audit_log_records_each_question(settings, tmp_path):
+    assistant = make(settings, "No person shall be deprived of life [1].")
+    assistant.retriever  # opened from the test index before home moves to tmp_path
+    assistant.settings = settings.model_copy(update={"home": tmp_path, "audit_log": True})
+    assistant.ask(QUESTION)
+    assistant.ask("What is the weather tomorrow?")
+    records = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert [r["question"] for r in records] == [QUESTION, "What is the weather tomorrow?"]
+    assert records[0]["passages"] and records[0]["citations"][0]["n"] == 1 and "time" in records[0]

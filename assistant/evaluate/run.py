@@ -1,0 +1,138 @@
+"""Compare answering settings (zero-shot, few-shot, LoRA / P-tuning adapters) on the LeCoQA dev split.
+
+Every setting answers the same dev questions from the same prompts (gold + BM25 distractor passages, or
+distractors only for the withheld-evidence items), greedily; the report has ROUGE-L, token F1, BLEU,
+citation precision/recall, refusal accuracy and latency.
+
+    .venv/bin/python -m assistant.evaluate --settings zero-shot few-shot:1 lora:assistant/adapters/qwen-0.5b \
+        --n 24 --max-new-tokens 160 --out runs/eval
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.evaluate import metrics as m
+
+ADAPTERS = Path(__file__).resolve().parent.parent / "adapters"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    adapter: str | None = None
+    shots: int = 0
+
+
+def parse_setting(text: str, base: str = "qwen-0.5b") -> Setting:
+    """"zero-shot", "few-shot[:k]", "lora[:folder]", "ptuning:folder" (any "<label>:<folder>" is an adapter)."""
+    kind, _, arg = text.partition(":")
+    if kind == "zero-shot":
+        return Setting("zero-shot")
+    if kind == "few-shot":
+        shots = int(arg or 1)
+        return Setting(f"few-shot({shots})", shots=shots)
+    return Setting(kind, adapter=arg or str(ADAPTERS / base))
+
+
+def dev_subset(n: int, *, k: int = 4, dev_size: int = 60, refusal_share: float = 0.25):
+    """n dev examples: about `refusal_share` withheld-evidence items, English answerable items first."""
+    from assistant.train.data import build_examples
+
+    examples = build_examples("dev", dev_size=dev_size, k=k)
+    refusals = [e for e in examples if e.kind == "refusal"][: max(1, round(n * refusal_share))]
+    answers = sorted((e for e in examples if e.kind == "answer"), key=lambda e: e.language != "en")
+    return answers[: n - len(refusals)] + refusals
+
+
+def few_shot_pool(k: int = 4, max_chars: int = 160) -> dict[str, list[tuple]]:
+    """Short cited training answers per language, as (question, hits, answer) for build_messages."""
+    from assistant.train.data import build_examples, stable_hash
+
+    pool: dict[str, list[tuple]] = {}
+    train = build_examples("train", k=k, refusal_rate=0.0)
+    for e in sorted(train, key=lambda e: stable_hash(e.qid)):
+        if e.kind == "answer" and "[" in e.target and len(e.target) <= max_chars:
+            pool.setdefault(e.language, []).append((e.question, e.hits, e.target))
+    return pool
+
+
+def generate(model, tokenizer, messages: list[dict], max_new_tokens: int) -> tuple[str, float, int]:
+    """Greedy answer, seconds taken, new tokens."""
+    import torch
+
+    ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    start = time.time()
+    with torch.no_grad():
+        out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False)
+    new = out[0, ids["input_ids"].shape[1]:]
+    return tokenizer.decode(new, skip_special_tokens=True).strip(), time.time() - start, int(new.shape[0])
+
+
+def score(example, answer: str) -> dict:
+    from assistant.prompts import REFUSALS
+
+    refused = m.is_refusal(answer, REFUSALS.values())
+    row = {"qid": example.qid, "kind": example.kind, "language": example.language, "answer": answer,
+           "refused": refused}
+    if example.kind == "answer":
+        cites = [h.passage.cite for h in example.hits]
+        precision, recall = m.citation_scores(answer, cites, example.gold)
+        row.update(rouge_l=m.rouge_l(answer, example.reference), token_f1=m.token_f1(answer, example.reference),
+                   bleu=m.bleu(answer, example.reference), cite_precision=precision, cite_recall=recall,
+                   cited=bool(m.cited_numbers(answer, len(cites))))
+    return row
+
+
+def summarize(rows: list[dict]) -> dict:
+    ans = [r for r in rows if r["kind"] == "answer"]
+    ref = [r for r in rows if r["kind"] == "refusal"]
+    seconds = sum(r["seconds"] for r in rows)
+    out = {key: m.mean(r[key] for r in ans) for key in ("rouge_l", "token_f1", "bleu", "cite_precision", "cite_recall")}
+    out.update(n_answerable=len(ans), n_refusal=len(ref), cite_rate=m.mean(float(r["cited"]) for r in ans),
+               refusal_accuracy=m.mean(float(r["refused"]) for r in ref),
+               false_refusal=m.mean(float(r["refused"]) for r in ans),
+               seconds_per_answer=seconds / max(1, len(rows)),
+               tokens_per_s=sum(r["new_tokens"] for r in rows) / max(seconds, 1e-9))
+    return out
+
+
+def evaluate_setting(setting: Setting, examples, base: str, cache_dir: Path, max_new_tokens: int,
+                     pool: dict[str, list[tuple]]) -> list[dict]:
+    from tqdm import tqdm
+
+    from assistant.generate.loading import load_model
+
+    model, tokenizer = load_model(base, cache_dir, adapter=setting.adapter)
+    rows = []
+    for ex in tqdm(examples, desc=setting.name):
+        shots = pool.get(ex.language, [])[: setting.shots]
+        answer, seconds, new_tokens = generate(model, tokenizer, ex.messages(shots), max_new_tokens)
+        rows.append({**score(ex, answer), "seconds": round(seconds, 2), "new_tokens": new_tokens})
+    return rows
+
+
+def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int = 24, max_new_tokens: int = 160,
+             out_dir: str | Path = "runs/eval", k: int = 4, threads: int = 2, cache_dir=None) -> dict:
+    """Evaluate each setting on the same dev items; writes results.md/.json/chart.png after each setting."""
+    import torch
+
+    from assistant.evaluate.report import markdown_table, write_report
+    from assistant.settings import Settings
+
+    torch.set_num_threads(threads)
+    cache = Path(cache_dir or Settings().cache_dir())
+    parsed = [parse_setting(s, base) for s in settings]
+    examples = dev_subset(n_questions, k=k)
+    pool = few_shot_pool(k) if any(s.shots for s in parsed) else {}
+    meta = {"base": base, "n_questions": len(examples), "k": k, "max_new_tokens": max_new_tokens,
+            "threads": threads, "settings": [s.__dict__ for s in parsed]}
+    summaries, items = {}, {}
+    for setting in parsed:
+        items[setting.name] = evaluate_setting(setting, examples, base, cache, max_new_tokens, pool)
+        summaries[setting.name] = summarize(items[setting.name])
+        write_report(out_dir, meta, summaries, items)
+        print(markdown_table(summaries), flush=True)
+    return {"meta": meta, "summaries": summaries, "items": items}

@@ -1,0 +1,56 @@
+"""Answer metrics: character-level tokens for Chinese, ROUGE-L / F1 / BLEU bounds, citations, refusals."""
+import pytest
+
+from assistant.evaluate import metrics as m
+from assistant.prompts import REFUSALS
+
+
+def test_tokens_are_characters_for_chinese_and_words_for_english():
+    assert m.tokens("合同无效[1]。") == ["合", "同", "无", "效"]
+    assert m.tokens("Art. 21 protects LIFE [2].") == ["art", "21", "protects", "life"]
+
+
+@pytest.mark.parametrize("fn", [m.rouge_l, m.token_f1, m.bleu])
+def test_identical_text_scores_one_and_disjoint_text_zero(fn):
+    assert fn("劳动合同应当书面订立", "劳动合同应当书面订立") == pytest.approx(1.0)
+    assert fn("甲乙丙", "丁戊己") == pytest.approx(0.0, abs=1e-3)
+    assert fn("", "劳动合同") == 0.0
+
+
+def test_rouge_l_uses_the_longest_common_subsequence():
+    # LCS of "abcd" / "acbd" is 3 tokens: P = R = 3/4
+    assert m.rouge_l("a b c d", "a c b d") == pytest.approx(0.75)
+
+
+def test_token_f1_counts_multiset_overlap():
+    # pred 合合同 (3), ref 合同 (2): overlap 2 -> P 2/3, R 1 -> F1 0.8
+    assert m.token_f1("合合同", "合同") == pytest.approx(0.8)
+
+
+def test_markers_do_not_change_text_scores():
+    assert m.rouge_l("应当订立书面合同[1][2]。", "应当订立书面合同。") == pytest.approx(1.0)
+
+
+def test_bleu_penalises_short_answers():
+    ref = "用人单位应当自用工之日起一个月内订立书面劳动合同"
+    assert m.bleu(ref[:8], ref) < m.bleu(ref, ref)
+
+
+def test_citation_precision_and_recall_against_gold_cites():
+    cites = ["法A 第一条", "法B 第二条", "法C 第三条"]
+    assert m.citation_scores("甲[1]。乙[3]。", cites, {"法A 第一条", "法B 第二条"}) == (0.5, 0.5)
+    assert m.citation_scores("没有引用。", cites, {"法A 第一条"}) == (None, 0.0)
+    assert m.citation_scores("越界[9]。", cites, {"法A 第一条"}) == (None, 0.0)
+    assert m.citation_scores("甲[1]。", cites, set()) == (0.0, None)
+
+
+def test_refusal_detection_accepts_the_sentence_but_not_an_answer():
+    refusals = list(REFUSALS.values())
+    assert m.is_refusal(REFUSALS["zh"], refusals)
+    assert m.is_refusal("The provided sources do not answer this question", refusals)
+    assert not m.is_refusal("根据[1]，应当订立书面合同。", refusals)
+
+
+def test_mean_skips_missing_values():
+    assert m.mean([1.0, None, 0.0]) == 0.5
+    assert m.mean([None]) is None
