@@ -219,7 +219,7 @@ def _describe(p: Passage, same_doc: list[Passage], date: str | None, table: dict
     if end:
         span += f" until {end}"
     notes = [n for n in dict.fromkeys(_note(q, date, table) for q in same_doc) if n]
-    return f"- {p.title}: {span}" + (f" [{'; '.join(notes)}]" if notes else "")
+    return f"- {entry.get('title') or p.title}: {span}" + (f" [{'; '.join(notes)}]" if notes else "")
 
 
 def _note(p: Passage, date: str | None, table: dict) -> str:

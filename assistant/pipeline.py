@@ -6,12 +6,10 @@ cites no retrieved passage that supports it. Every citation in an Answer names a
 """
 from __future__ import annotations
 
-import json
 import time
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Callable, Generator as Gen, Iterator
 
+from assistant.audit import AuditLog
 from assistant.citations import Verified, verify
 from assistant.prompts import build_messages, refusal_for, rewrite_query
 from assistant.settings import Settings
@@ -20,6 +18,17 @@ from assistant.types import Answer, Filters, Hit
 NO_HITS = "no passage matched the question and filters"
 NO_VALID_CITATION = "the model's answer cited no retrieved passage"
 MODEL_REFUSED = "the model said the passages do not answer the question"
+
+
+def yield_all(pieces: Gen[str, None, Answer], on_token) -> Answer:
+    """Drive a generator of pieces to its end, passing each piece on; return its result."""
+    while True:
+        try:
+            piece = next(pieces)
+        except StopIteration as done:
+            return done.value
+        if on_token:
+            on_token(piece)
 
 
 def best_dense(hits: list[Hit]) -> float | None:
@@ -57,31 +66,30 @@ class Assistant:
         return self._generator
 
     def ask(self, question: str, filters: Filters | None = None, history: list[dict] | None = None,
-            on_token: Callable[[str], None] | None = None) -> Answer:
-        """Answer a question; `on_token(piece)` is called with each generated piece as it arrives."""
-        for piece in self.stream(question, filters, history):
-            if on_token:
-                on_token(piece)
-        return self.last
+            on_token: Callable[[str], None] | None = None, hits: list[Hit] | None = None) -> Answer:
+        """Answer a question; `on_token(piece)` is called with each generated piece as it arrives.
+
+        `hits` skips retrieval with passages already found (batch answering retrieves for a whole file at once).
+        Safe to call from several threads: each call returns its own Answer.
+        """
+        answer = yield_all(self._run(question, filters, history, hits), on_token)
+        self._record(answer)
+        return answer
 
     def stream(self, question: str, filters: Filters | None = None,
-               history: list[dict] | None = None) -> Iterator[str]:
+               history: list[dict] | None = None, hits: list[Hit] | None = None) -> Iterator[str]:
         """Yield the answer's pieces as generated; the finished Answer is left in `self.last`."""
-        self.last = yield from self._run(question, filters, history)
+        self.last = yield from self._run(question, filters, history, hits)
+        self._record(self.last)
+
+    def _record(self, answer: Answer) -> None:
         if self.settings.audit_log:
-            self._audit(self.last)
+            AuditLog.for_settings(self.settings).record(answer, self.settings)
 
-    def _audit(self, answer: Answer) -> None:
-        """Append the question, passages used and answer to <home>/audit.jsonl (one JSON object a line)."""
-        path = Path(self.settings.home) / "audit.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **answer.to_dict()}
-        with path.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-    def _run(self, question: str, filters, history) -> Gen[str, None, Answer]:
+    def _run(self, question: str, filters, history, hits=None) -> Gen[str, None, Answer]:
         started = time.perf_counter()
-        hits = self.retriever.search(rewrite_query(question, history), k=self.settings.k, filters=filters)
+        if hits is None:
+            hits = self.retriever.search(rewrite_query(question, history), k=self.settings.k, filters=filters)
         timings = {"retrieve_s": time.perf_counter() - started}
         reason = self._retrieval_gap(hits)
         if reason:

@@ -31,7 +31,7 @@ CREDIT = {"supported": 1.0, "partly": 0.5, "unsupported": 0.0}
 WORD_WEIGHT = 0.6  # share of content-word recall in the lexical score (the rest: character bigrams)
 DENSE_WEIGHT = 0.5  # share of the embedding cosine in the combined score
 # (partly, supported) thresholds, calibrated on the hand labels (bench/support.py --calibrate)
-THRESHOLDS = {"lexical": (0.35, 0.75), "embedding": (0.45, 0.72)}
+THRESHOLDS = {"lexical": (0.68, 0.85), "embedding": (0.69, 0.72)}
 FLAG = "[unsupported]"
 
 

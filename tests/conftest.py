@@ -26,14 +26,14 @@ PASSAGES = [
     ("in/maneka", 0, "para 5", "The procedure prescribed by law for depriving a person of personal liberty must be "
      "fair, just and reasonable, not fanciful, oppressive or arbitrary.", "en", "IN",
      "Maneka Gandhi v. Union of India", "1978-01-25", None, "case"),
-    ("cn/lcl", 0, "第十条", "建立劳动关系，应当订立书面劳动合同。已建立劳动关系，未同时订立书面劳动合同的，应当自用工之日起一个月内订立书面劳动合同。",
+    ("cn/lcl", 0, "第十条", "建立劳动关系，应当订立书面劳动合同。已建立劳动关系，未同时订立书面劳动合同的，"
+     "应当自用工之日起一个月内订立书面劳动合同。", "zh", "CN", LCL, "2008-01-01", True, "statute"),
+    ("cn/lcl", 1, "第十九条", "劳动合同期限三个月以上不满一年的，试用期不得超过一个月；"
+     "劳动合同期限一年以上不满三年的，试用期不得超过二个月。", "zh", "CN", LCL, "2008-01-01", True, "statute"),
+    ("cn/lcl", 2, "第三十八条", "用人单位未及时足额支付劳动报酬的，劳动者可以解除劳动合同。",
      "zh", "CN", LCL, "2008-01-01", True, "statute"),
-    ("cn/lcl", 1, "第十九条", "劳动合同期限三个月以上不满一年的，试用期不得超过一个月；劳动合同期限一年以上不满三年的，试用期不得超过二个月。",
-     "zh", "CN", LCL, "2008-01-01", True, "statute"),
-    ("cn/lcl", 2, "第三十八条", "用人单位未及时足额支付劳动报酬的，劳动者可以解除劳动合同。", "zh", "CN", LCL,
-     "2008-01-01", True, "statute"),
-    ("cn/old", 0, "第一条", "本条例自公布之日起施行，已于二〇一〇年废止。", "zh", "CN", "劳动教养试行办法", None, False,
-     "statute"),
+    ("cn/old", 0, "第一条", "本条例自公布之日起施行，已于二〇一〇年废止。",
+     "zh", "CN", "劳动教养试行办法", None, False, "statute"),
 ]
 
 

@@ -85,9 +85,12 @@ def _check_size(file: Path, shown: str, max_bytes: int) -> None:
     size = file.stat().st_size
     if size == 0:
         raise InputError("is empty; remove it or add its text", shown)
+    if file.suffix.lower() == ".docx":
+        size = max(size, formats.unpacked_size(file))
     if size > max_bytes:
         raise InputError(
-            f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; split it or raise the limit", shown
+            f"is {size / 1e6:.1f} MB (unpacked), over the {max_bytes / 1e6:.0f} MB limit; split it or raise the limit",
+            shown,
         )
 
 

@@ -60,6 +60,17 @@ def read_pdf(path: Path, shown: str) -> str:
     return text
 
 
+def unpacked_size(path: Path) -> int:
+    """Bytes a .docx (a zip) would inflate to; 0 when it is not a readable zip (read_docx reports that)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+
+
 def read_docx(path: Path, shown: str) -> str:
     import docx
 

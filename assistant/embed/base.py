@@ -39,7 +39,6 @@ def default_embedder_for(language: str) -> str:
     return "minilm" if language.lower().split("-")[0] in ENGLISH else "e5"
 
 
-@functools.cache
 def get_embedder(name: str, language: str | None = None) -> Embedder:
     """The process-wide embedder called `name` ("auto" needs the corpus `language`)."""
     if name == "auto":
@@ -47,6 +46,12 @@ def get_embedder(name: str, language: str | None = None) -> Embedder:
             raise InputError("embedder 'auto' depends on the corpus language: pass language= or name one of "
                              + ", ".join(NAMES))
         name = default_embedder_for(language)
+    return load(name)
+
+
+@functools.cache
+def load(name: str) -> Embedder:
+    """One instance per name and process; its model loads on first use."""
     if name == "minilm":
         from assistant.embed.minilm import MiniLMEmbedder
 

@@ -87,7 +87,8 @@ def search_params(index: faiss.Index, k: int, selector) -> faiss.SearchParameter
     return faiss.SearchParameters(sel=selector)
 
 
-def search(index: faiss.Index, queries: np.ndarray, k: int, allowed_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def search(index: faiss.Index, queries: np.ndarray, k: int,
+           allowed_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """(scores, rows) arrays of shape (n_queries, k); missing results have row -1."""
     selector = None if allowed_rows is None else faiss.IDSelectorBatch(allowed_rows.astype(np.int64))
     params = search_params(index, k, selector)

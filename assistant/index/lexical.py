@@ -2,8 +2,9 @@
 
 Tokenisation: text is NFKC-normalised and lowercased; runs of CJK / kana / Hangul characters become
 character unigrams plus bigrams (no dictionary needed, works for zh, ja and ko); other words are
-kept whole, minus a few English stop words, with plural endings stripped ("factories" -> "factory"). The tokens are stored space-joined in an FTS5 table
-whose `ascii` tokenizer splits only on those spaces, so SQLite's bm25() scores our tokens.
+kept whole, minus a few English stop words, plurals reduced ("factories" -> "factory"). The tokens
+are stored space-joined in an FTS5 table whose `ascii` tokenizer splits only on those spaces, so
+SQLite's bm25() scores exactly our tokens.
 """
 from __future__ import annotations
 
@@ -64,13 +65,15 @@ def delete(conn: sqlite3.Connection, rows: list[int]) -> None:
     conn.executemany("DELETE FROM lex WHERE rowid = ?", [(row,) for row in rows])
 
 
-def search(conn: sqlite3.Connection, query: str, k: int, allowed_rows: set[int] | None = None) -> list[tuple[int, float]]:
+def search(conn: sqlite3.Connection, query: str, k: int,
+           allowed_rows: set[int] | None = None) -> list[tuple[int, float]]:
     """Top-k (row, bm25 score; higher is better) for the query, keeping only allowed rows if given."""
     expression = match_expression(query)
     if not expression or k <= 0:
         return []
     limit = "" if allowed_rows is not None else f" LIMIT {int(k)}"
-    cursor = conn.execute(f"SELECT rowid, -bm25(lex) FROM lex WHERE lex MATCH ? ORDER BY bm25(lex){limit}", (expression,))
+    sql = f"SELECT rowid, -bm25(lex) FROM lex WHERE lex MATCH ? ORDER BY bm25(lex){limit}"
+    cursor = conn.execute(sql, (expression,))
     found = []
     for row, score in cursor:
         if allowed_rows is None or row in allowed_rows:

@@ -27,7 +27,7 @@ def sha256(path: Path) -> str:
 def write(folder: Path, data: dict, files: list[str]) -> dict:
     """Add checksums of `files` and the format version, write manifest.json durably, return it."""
     manifest = {"format_version": FORMAT_VERSION, **data}
-    manifest["files"] = {name: {"sha256": sha256(folder / name), "bytes": (folder / name).stat().st_size} for name in files}
+    manifest["files"] = {n: {"sha256": sha256(folder / n), "bytes": (folder / n).stat().st_size} for n in files}
     path = folder / NAME
     with open(path, "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=2, sort_keys=True)
@@ -67,10 +67,11 @@ def check_compatible(manifest: dict, embedder_name: str | None, chunker_version:
     """IndexError_ if the index was built with another embedder, dimension or chunker than asked for."""
     built_with = manifest["embedder"]
     if (embedder_name is not None and embedder_name != built_with) or (dim is not None and dim != manifest["dim"]):
+        wanted = f"'{embedder_name or built_with}'" + (f" ({dim}-d)" if dim else "")
         raise IndexError_(
-            f"this index was built with the '{built_with}' embedder ({manifest['dim']}-d) but '{embedder_name}' "
-            f"({dim or '?'}-d) was asked for: search with --embedder {built_with}, or rebuild with `legal-assistant index build "
-            f"--embedder {embedder_name}`"
+            f"this index was built with the '{built_with}' embedder ({manifest['dim']}-d) but {wanted} was asked "
+            f"for: search with --embedder {built_with}, or rebuild with `legal-assistant index build --embedder "
+            f"{embedder_name or built_with}`"
         )
     built_chunker = manifest.get("chunker_version")
     if chunker_version is not None and built_chunker is not None and chunker_version != built_chunker:

@@ -25,10 +25,6 @@ def test_twenty_concurrent_asks_complete(loaded):
         assert {c.passage_id for c in answer.citations} <= {h.passage.id for h in answer.hits}
 
 
-@pytest.mark.xfail(strict=True, reason="assistant/pipeline.py: ask() returns self.last, which stream() sets on the "
-                   "shared Assistant and then audits (file I/O, GIL released) before ask() reads it back, so "
-                   "concurrent callers get each other's Answer (3-6 of 20 per round here) and _audit(self.last) "
-                   "logs some answers twice and others never; keep the Answer in a local variable")
 def test_each_caller_gets_its_own_answer(loaded):
     assistant, audit = loaded
     asked = []

@@ -130,7 +130,7 @@ def test_duplicate_ids_are_indexed_once(tmp_path, tiny_passages, hashing_embedde
 
 def test_progress_is_reported(tmp_path, tiny_passages, hashing_embedder):
     calls = []
-    build_index(tmp_path / "ix", tiny_passages, hashing_embedder, progress=lambda done, total: calls.append((done, total)))
+    build_index(tmp_path / "ix", tiny_passages, hashing_embedder, progress=lambda *args: calls.append(args))
     assert calls[-1] == (len(tiny_passages), len(tiny_passages))
 
 

