@@ -3,6 +3,7 @@
     .venv/bin/python -m bench                 # full run -> bench/RESULTS.md, bench/*.png (about 40 min, 2 cores)
     .venv/bin/python -m bench --quick         # small subsets -> bench/out/quick/ (< 10 min)
     .venv/bin/python -m bench --only speed    # one section; the others are kept from their last run
+    .venv/bin/python -m bench --render        # re-assemble RESULTS.md from the stored sections only
     nohup .venv/bin/python -m bench > runs/bench.log 2>&1 &
 
 Sections come from the modules in MODULES that exist, each exposing `BENCHMARK` (a bench.Benchmark);
@@ -98,11 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small subsets, < 10 minutes")
     parser.add_argument("--only", action="append", help="run only this benchmark (repeatable)")
+    parser.add_argument("--render", action="store_true", help="only re-assemble RESULTS.md from stored sections")
     parser.add_argument("--out", type=Path, help="where RESULTS.md, charts and sections go "
                         "(default: bench/ for a full run, bench/out/quick/ for --quick)")
     args = parser.parse_args(argv)
     pending = discover()
-    names = args.only or list(BENCHMARKS)
+    names = [] if args.render else args.only or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")

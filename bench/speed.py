@@ -146,7 +146,7 @@ def india_retriever(ctx: Context, embedder):
     build(ctx, "speed-india", passages, embedder, corpus_hashes(docs))
     titles = sorted({u.heading for d in docs for u in d.units if u.heading and d.kind == "statute"}
                     or {d.title for d in docs})
-    queries = random.Random(SEED).sample(titles, min(QUERIES, len(titles)))
+    queries = random.Random(SEED).sample(titles, min(queries_for(ctx), len(titles)))
     retriever = Retriever(open_index(ctx.scratch / "speed-india"), embedder, Settings(k=10, embedder="minilm"))
     what = "case names" if quick else "Constitution article titles"
     return retriever, queries, f"india index (MiniLM, {len(passages)} passages); {what}"
@@ -158,15 +158,20 @@ def prc_retrievers(ctx: Context, embedder) -> list[tuple]:
     found = [(r, qs, f"prc index ({name.split('-')[1]}, {r.index.count} passages); LeCoQA questions")
              for name, (r, qs) in shared]
     if found:
-        return [(r, random.Random(SEED).sample(qs, min(QUERIES, len(qs))), label) for r, qs, label in found]
+        return [(r, random.Random(SEED).sample(qs, min(queries_for(ctx), len(qs))), label) for r, qs, label in found]
     from assistant.index import open_index
     from assistant.retrieve import Retriever
     from assistant.settings import Settings
     from bench.retrieval import all_question_texts
 
-    queries = random.Random(SEED).sample(all_question_texts(), QUERIES)
+    queries = random.Random(SEED).sample(all_question_texts(), queries_for(ctx))
+    laws = len(ctx.shared["speed-docs"])
     return [(Retriever(open_index(ctx.scratch / "speed-full"), embedder, Settings(k=10, embedder="minilm")),
-             queries, f"prc speed corpus index (MiniLM, {DOCS} law versions); LeCoQA questions")]
+             queries, f"prc speed corpus index (MiniLM, {laws} law versions); LeCoQA questions")]
+
+
+def queries_for(ctx: Context) -> int:
+    return 20 if ctx.quick else QUERIES
 
 
 def run(ctx: Context) -> list[dict]:

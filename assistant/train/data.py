@@ -171,11 +171,12 @@ def india_examples(articles: ArticleSet, *, k=4, refusal_rate=0.2, split="train"
 
 
 def build_examples(split: str = "train", *, data_path=LECOQA, dev_size=60, k=4, refusal_rate=0.2,
-                   english=True, limit=None, db_path=None) -> list[Example]:
+                   english=True, limit=None, db_path=None, max_answer_chars=300) -> list[Example]:
     """Examples for `split` ("train" or "dev"); the dev split is disjoint from train by construction."""
     train, dev = split_dev(load_lecoqa(data_path), dev_size)
     records = (train if split == "train" else dev)[:limit]
-    examples = lecoqa_examples(records, prc_articles(db_path), k=k, refusal_rate=refusal_rate)
+    examples = lecoqa_examples(records, prc_articles(db_path), k=k, refusal_rate=refusal_rate,
+                               max_answer_chars=max_answer_chars)
     if english:
         examples += india_examples(india_articles(), k=k, refusal_rate=refusal_rate, split=split)
     return examples

@@ -30,6 +30,7 @@ class Recipe:
     alpha: int = 16
     dropout: float = 0.05
     target_modules: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
+    layers: list[int] | None = None  # LoRA only on these decoder layers (upper layers: no backward below them)
     num_virtual_tokens: int = 20  # P-tuning
     encoder_hidden_size: int = 256  # P-tuning
     lr: float = 2e-4
@@ -50,6 +51,7 @@ class Recipe:
     dev_size: int = 60
     english: bool = True
     english_repeat: int = 2
+    max_answer_chars: int = 300  # reference answers cut to whole sentences up to this length
     limit: int | None = None  # first N training records (tests, dry runs)
 
     @classmethod
@@ -127,7 +129,8 @@ def peft_config(recipe: Recipe):
 
     if recipe.method == "lora":
         return LoraConfig(task_type=TaskType.CAUSAL_LM, r=recipe.r, lora_alpha=recipe.alpha,
-                          lora_dropout=recipe.dropout, target_modules=list(recipe.target_modules))
+                          lora_dropout=recipe.dropout, target_modules=list(recipe.target_modules),
+                          layers_to_transform=list(recipe.layers) if recipe.layers else None)
     if recipe.method == "ptuning":
         return PromptEncoderConfig(task_type=TaskType.CAUSAL_LM, num_virtual_tokens=recipe.num_virtual_tokens,
                                    encoder_hidden_size=recipe.encoder_hidden_size)
@@ -192,7 +195,8 @@ def prepare_items(recipe: Recipe, tokenizer, examples=None) -> tuple[list[dict],
 
     if examples is None:
         examples = build_examples("train", dev_size=recipe.dev_size, k=recipe.k, refusal_rate=recipe.refusal_rate,
-                                  english=recipe.english, limit=recipe.limit)
+                                  english=recipe.english, limit=recipe.limit,
+                                  max_answer_chars=recipe.max_answer_chars)
     examples = list(examples) + [e for e in examples if e.language == "en"] * (recipe.english_repeat - 1)
     items, dropped = encode_all(examples, tokenizer, recipe.max_len)
     counts = {"examples": len(examples), "dropped_too_long": dropped,

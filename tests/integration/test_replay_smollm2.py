@@ -11,6 +11,20 @@ from assistant.settings import Settings
 pytestmark = pytest.mark.integration
 
 
+class Recording:
+    """Wraps a generator and keeps the raw text of each generation (the Answer may be a refusal)."""
+
+    def __init__(self, generator):
+        self.inner, self.name, self.adapter, self.outputs = generator, generator.name, generator.adapter, []
+
+    def stream(self, messages, max_new_tokens):
+        pieces = []
+        for piece in self.inner.stream(messages, max_new_tokens):
+            pieces.append(piece)
+            yield piece
+        self.outputs.append("".join(pieces))
+
+
 @pytest.fixture(scope="module")
 def smol():
     from assistant.generate.hf import HFGenerator
@@ -23,10 +37,13 @@ def smol():
 def test_two_greedy_replays_are_identical(tmp_index, smol):
     settings = Settings(home=tmp_index.parent, index=tmp_index.name, embedder="hashing", model="smollm2",
                         adapter="none", k=2, min_dense_score=0.0, max_new_tokens=24, audit_log=False)
-    assistant = Assistant(settings, generator=smol)
+    generator = Recording(smol)
+    assistant = Assistant(settings, generator=generator)
     answer = assistant.ask("Can a person be deprived of personal liberty?")
     record = make_record(answer, settings, assistant.retriever.index.manifest)
     first, same_first = replay(record, assistant)
     second, same_second = replay(record, assistant)
     assert first.text == second.text == answer.text
     assert same_first and same_second and record["model"] == "smollm2"
+    assert len(generator.outputs) == 3 and generator.outputs[0].strip()
+    assert generator.outputs[0] == generator.outputs[1] == generator.outputs[2]  # raw greedy text, bit for bit
