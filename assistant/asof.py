@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.fsutil import write_text_atomic
+
 from assistant.types import Document, Filters, Hit, Passage
 
 FILE = "validity.json"
@@ -110,8 +112,7 @@ def _inserted(text: str) -> list[str]:
 
 def save_validity(folder: Path, table: dict) -> Path:
     path = Path(folder) / FILE
-    path.write_text(json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    return path
+    return write_text_atomic(path, json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def load_validity(folder: Path) -> dict:

@@ -38,7 +38,7 @@ def make_filters(args) -> Filters:
         jurisdiction=tuple(args.jurisdiction or ()),
         kind=tuple(args.kind or ()),
         date_from=args.date_from,
-        date_to=args.as_of or args.date_to,
+        date_to=args.date_to,
         in_force=True if args.in_force else None,
         title=args.law,
     )
@@ -83,10 +83,27 @@ def cmd_index_info(args) -> int:
     return 0
 
 
-def cmd_search(args) -> int:
+def make_assistant(args):
+    """The Assistant for a command; with --as-of, its retriever only sees what was in force on that date."""
     from assistant.pipeline import Assistant
 
     assistant = Assistant(make_settings(args))
+    if getattr(args, "as_of", None):
+        from assistant.asof import as_of_retriever, check_date
+
+        assistant = Assistant(assistant.settings, retriever=as_of_retriever(assistant.retriever, check_date(args.as_of)))
+    return assistant
+
+
+def print_versions(args, assistant, hits) -> None:
+    if getattr(args, "as_of", None):
+        from assistant.asof import describe_versions, load_validity
+
+        print(describe_versions(hits, args.as_of, load_validity(assistant.settings.index_dir())))
+
+
+def cmd_search(args) -> int:
+    assistant = make_assistant(args)
     hits = assistant.retriever.search(args.question, k=args.k, filters=make_filters(args), mode=args.mode)
     if args.json:
         print(json.dumps([{"rank": i + 1, "score": h.score, "dense": h.dense, "lexical": h.lexical,
@@ -95,20 +112,46 @@ def cmd_search(args) -> int:
     from assistant.render import hits_table
 
     print(hits_table(hits))
+    print_versions(args, assistant, hits)
     return 0
 
 
 def cmd_ask(args) -> int:
-    from assistant.pipeline import Assistant
     from assistant.render import answer_text
 
-    assistant = Assistant(make_settings(args))
+    assistant = make_assistant(args)
     stream = None if args.json else (lambda piece: print(piece, end="", flush=True))
-    answer = assistant.ask(args.question, filters=make_filters(args), on_token=stream)
+    filters = make_filters(args)
+    answer = assistant.ask(args.question, filters=filters, on_token=stream)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         print("\n" + answer_text(answer, streamed=True))
+        print_versions(args, assistant, answer.hits)
+    if args.record:
+        from assistant.record import make_record, save_record
+
+        record = make_record(answer, assistant.settings, assistant.retriever.index.manifest,
+                             assistant.last_messages or None, filters=filters)
+        print(f"record written to {save_record(args.record, record)}", file=sys.stderr)
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from assistant.pipeline import Assistant
+    from assistant.record import load_record, replay
+
+    answer, identical = replay(load_record(args.record), Assistant(make_settings(args)))
+    print(answer.text)
+    print("identical to the record" if identical else "DIFFERENT from the record")
+    return 0 if identical else 1
+
+
+def cmd_impact(args) -> int:
+    from assistant.impact import run_impact
+
+    report = run_impact(args.faq, args.before, make_assistant(args), out_md=args.md, out_json=args.out_json)
+    print(report.to_markdown())
     return 0
 
 
@@ -119,7 +162,7 @@ def cmd_faq(args) -> int:
     summary = answer_file(args.input, args.output, Assistant(make_settings(args)), question_column=args.column,
                           report=args.report, limit=args.limit)
     print(summary)
-    return 0
+    return 0 if summary.failed == 0 else 1
 
 
 def cmd_ui(args) -> int:
@@ -201,9 +244,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("-k", type=int)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--record", help="also write a reproducible answer record (JSON) here")
     add_settings_flags(p)
     add_filter_flags(p)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("replay", help="re-run a recorded answer and check it is identical")
+    p.add_argument("record")
+    add_settings_flags(p)
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("impact", help="after an index update: re-answer saved questions and diff the citations")
+    p.add_argument("faq", help="question file (CSV/XLSX/JSONL/TXT)")
+    p.add_argument("--before", required=True, help="answers saved before the update (JSON); written when missing")
+    p.add_argument("--md", help="write the report as Markdown")
+    p.add_argument("--json", dest="out_json", help="write the report as JSON")
+    p.add_argument("--as-of", dest="as_of")
+    add_settings_flags(p)
+    p.set_defaults(func=cmd_impact)
 
     p = sub.add_parser("faq", help="answer every question of a CSV/XLSX/JSONL/TXT file")
     p.add_argument("input")

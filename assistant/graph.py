@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.fsutil import write_text_atomic
+
 from assistant.types import Document
 
 FILE = "graph.json"
@@ -103,8 +105,7 @@ class CitationGraph:
     def save(self, path: Path) -> Path:
         path = Path(path)
         path = path / FILE if path.is_dir() else path
-        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-        return path
+        return write_text_atomic(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1))
 
     @classmethod
     def load(cls, path: Path) -> "CitationGraph":

@@ -161,10 +161,15 @@ def write_report(report: ImpactReport, out_md=None, out_json=None) -> None:
 
 
 def run_impact(faq_path, before_path, assistant, out_md=None, out_json=None) -> ImpactReport:
-    """CLI entry: questions from a FAQ file (CSV/XLSX/JSONL/TXT), old answers from `before_path`."""
+    """CLI entry: questions from a FAQ file (CSV/XLSX/JSONL/TXT), old answers from `before_path`.
+
+    When `before_path` does not exist yet, the current answers are saved there as the baseline (run this
+    before `index update`, and again after it)."""
     from assistant.faq import read_questions
 
     questions = [row for row in read_questions(faq_path) if not row.error]
+    if not Path(before_path).exists():
+        save_answers(before_path, [_ask(assistant, q) for q in questions])
     report = impact(questions, load_answers(before_path), assistant)
     write_report(report, out_md, out_json)
     return report

@@ -93,7 +93,17 @@ def ingest(sources: list[str], settings: Settings, *, name: str | None = None, u
         return result
     extra = {"sources": [absolute(s) for s in sources]}
     result.report = write_index(target, passages, embedder, settings, corpus_hashes(docs), extra, update, progress)
+    save_signals(target, docs)
     return result
+
+
+def save_signals(target: Path, docs: list[Document]) -> None:
+    """Beside the index: statute validity dates (as-of answering) and the citation graph."""
+    from assistant.asof import save_validity, validity_table
+    from assistant.graph import build_graph
+
+    save_validity(target, validity_table(docs))
+    build_graph(docs).save(target)
 
 
 def write_index(target: Path, passages, embedder, settings, hashes, extra, update, progress):

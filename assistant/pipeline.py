@@ -43,6 +43,7 @@ class Assistant:
         self.settings = settings or Settings()
         self._retriever, self._generator = retriever, generator
         self.last: Answer | None = None
+        self.last_messages: list[dict] = []  # the prompt of the latest generated answer (for answer records)
 
     @property
     def retriever(self):
@@ -95,8 +96,18 @@ class Assistant:
         if reason:
             return self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
         messages = build_messages(question, hits, history)
+        self.last_messages = messages
         text = yield from self._generate(messages, timings)
-        return self._checked(question, hits, verify(text, hits), timings)
+        return self._supported(self._checked(question, hits, verify(text, hits), timings))
+
+    def _supported(self, answer: Answer) -> Answer:
+        """Label every sentence against its cited passages; flag or drop the unsupported ones."""
+        if self.settings.support_check == "off" or answer.refused:
+            return answer
+        from assistant.support import apply_support, label_sentences
+
+        labels = label_sentences(answer.text, answer.hits, getattr(self._retriever, "embedder", None))
+        return apply_support(answer, labels, mode=self.settings.support_check)
 
     def _retrieval_gap(self, hits: list[Hit]) -> str:
         if not hits:

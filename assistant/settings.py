@@ -44,6 +44,9 @@ class Settings(BaseModel):
     min_dense_score: float = Field(
         0.25, description="Abstain when the best passage's cosine similarity is below this (calibrated per embedder)."
     )
+    support_check: Literal["off", "flag", "drop"] = Field(
+        "flag", description="Label each answer sentence against its cited passages; flag or drop unsupported ones."
+    )
     audit_log: bool = Field(True, description="Append every question, passages used and answer to <home>/audit.jsonl.")
 
     def index_dir(self, name: str | None = None) -> Path:
