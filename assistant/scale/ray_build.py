@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.ingest import (IngestResult, absolute, corpus_hashes, default_name, embedder_name,
+from assistant.ingest import (IngestResult, absolute, corpus_hashes, default_name, embedder_name, save_signals,
                               load_documents, to_passages, unique, write_index)
 from assistant.settings import Settings
 from assistant.types import Document, Passage, Unit
@@ -242,6 +242,7 @@ def build_with_ray(sources: list[str], settings: Settings, name: str | None = No
         pre = PrecomputedEmbedder(embedder, [embed_text(p) for p in passages], vectors)
         extra = {"sources": [absolute(s) for s in sources], "engine": "ray"}
         result.report = write_index(target, passages, pre, settings, corpus_hashes(docs), extra, False, progress)
+        save_signals(target, docs)
         timings["index_s"] = time.perf_counter() - t3
     finally:
         if own_dir and not keep_shards:
