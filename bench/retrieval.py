@@ -26,6 +26,7 @@ ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千两\d]+条(
 K = 10
 SEED = 13
 METHODS = ("dense", "lexical", "hybrid", "langchain")
+SAME_TEXT = "langchain, as much text as hybrid's top 10"  # a diagnostic row, not a target
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,27 @@ FULL = (Plan("minilm", 200, within=("民法典",)), Plan("e5", 200, within=("民
 QUICK = (Plan("minilm", 10, within=("劳动合同法",)), Plan("e5", 10, within=("劳动合同法",)))
 
 
-def project_rankings(retriever, questions: list[Question], mode: str) -> list[list[set[str]]]:
+def project_rankings(retriever, questions: list[Question], mode: str) -> tuple[list[list[set[str]]], list[list[int]]]:
+    """Gold keys covered by each hit, and each hit's length in characters."""
     hits = retriever.search_many([q.text for q in questions], k=K, mode=mode)
-    return [[{key} if (key := passage_key(h.passage)) else set() for h in row] for row in hits]
+    ranking = [[{key} if (key := passage_key(h.passage)) else set() for h in row] for row in hits]
+    return ranking, [[len(h.passage.text) for h in row] for row in hits]
 
 
-def baseline_rankings(store, docs, questions: list[Question]) -> list[list[set[str]]]:
+def mean_chars(lengths: list[list[int]]) -> float:
+    return sum(map(sum, lengths)) / max(len(lengths), 1)
+
+
+def within_budget(ranking: list[list[set[str]]], lengths: list[list[int]], budgets: list[int]) -> list[list[set[str]]]:
+    """Each question's ranking cut to the items whose running length stays within its budget (at least one)."""
+    out = []
+    for items, sizes, budget in zip(ranking, lengths, budgets):
+        running = [sum(sizes[: i + 1]) for i in range(len(sizes))]
+        out.append([c for c, total in zip(items, running) if total <= budget] or items[:1])
+    return out
+
+
+def baseline_rankings(store, docs, questions: list[Question]) -> tuple[list[list[set[str]]], list[list[int]]]:
     from bench.baselines import covers
 
     articles = {d.id: {u.label: u.text for u in d.units if u.label} for d in docs}
@@ -109,7 +125,8 @@ def baseline_rankings(store, docs, questions: list[Question]) -> list[list[set[s
         doc_id = chunk.metadata["doc_id"]
         return {titles[doc_id] + n for n in covers(chunk.page_content, articles[doc_id])}
 
-    return [[keys(c) for c in row] for row in store.search_many([q.text for q in questions], K)]
+    found = store.search_many([q.text for q in questions], K)
+    return [[keys(c) for c in row] for row in found], [[len(c.page_content) for c in row] for row in found]
 
 
 def build_project(ctx: Context, name: str, docs, embedder):
@@ -147,11 +164,16 @@ def run_plan(ctx: Context, plan: Plan, pool: list[Question], all_docs) -> list[d
     ctx.log(f"retrieval/{plan.embedder}: indexed {n_passages} passages in {build_s:.0f} s")
     store, n_chunks, base_s = build_baseline(docs, embedder)
     ctx.log(f"retrieval/{plan.embedder}: baseline {n_chunks} chunks in {base_s:.0f} s")
-    rankings = {m: project_rankings(retriever, questions, m) for m in METHODS[:3]}
-    rankings["langchain"] = baseline_rankings(store, docs, questions)
+    results = {m: project_rankings(retriever, questions, m) for m in METHODS[:3]}
+    results["langchain"] = baseline_rankings(store, docs, questions)
+    budgets = [sum(sizes) for sizes in results["hybrid"][1]]
+    results[SAME_TEXT] = (within_budget(*results["langchain"], budgets), [[b] for b in budgets])
+    rankings = {m: ranking for m, (ranking, _) in results.items()}
     ctx.shared[f"prc-{plan.embedder}"] = (retriever, [q.text for q in questions])
     corpus = {"laws": f"{len({d.title for d in docs})} ({len(docs)} versions)",
-              "items": {"langchain": n_chunks, "_": n_passages}, "build_s": {"langchain": base_s, "_": build_s}}
+              "items": {"langchain": n_chunks, SAME_TEXT: n_chunks, "_": n_passages},
+              "build_s": {"langchain": base_s, SAME_TEXT: base_s, "_": build_s},
+              "chars": {m: round(mean_chars(lengths)) for m, (_, lengths) in results.items()}}
     within = f" with gold only in {'/'.join(plan.within)}" if plan.within else ""
     label = f"{len(questions)} of {len(choose(pool, None, plan.within))}{within} (seed {SEED})"
     return score_rows(plan.embedder, label, questions, questions, rankings, corpus)
@@ -163,9 +185,10 @@ def score_rows(embedder: str, label: str, asked: list[Question], scored: list[Qu
     where = {q.qid: i for i, q in enumerate(asked)}
     golds = [set(q.gold) for q in scored]
     rows, figures = [], {}
-    for method in METHODS:
+    for method in (*METHODS, SAME_TEXT):
         figures[method] = summarise([rankings[method][where[q.qid]] for q in scored], golds)
         rows.append(metric_row(embedder, method, label, scored, figures[method], corpus))
+    rows[-1]["recall@5 %"] = ""  # the cut ranking's first five mean nothing in particular
     delta = {m: figures["hybrid"][m] - figures["langchain"][m] for m in figures["hybrid"]}
     rows.append({**metric_row(embedder, "hybrid − langchain", label, scored, delta, corpus, signed=True),
                  "indexed items": "", "build s": "", "target": "recall@10 ≥ +10 pts", "met": "yes" if delta["recall@10"] >= 0.10 else "no"})
@@ -180,6 +203,7 @@ def metric_row(embedder, method, label, scored, figures, corpus, signed=False) -
             "indexed items": corpus["items"].get(key, ""), "build s": round(corpus["build_s"].get(key, 0)),
             "recall@5 %": pct.format(100 * figures["recall@5"]), "recall@10 %": pct.format(100 * figures["recall@10"]),
             "MRR": ("{:+.3f}" if signed else "{:.3f}").format(figures["MRR"]),
+            "chars in top 10": corpus["chars"].get(method, ""),
             "target": "", "met": "", "runs": 1, "machine": machine()}
 
 
@@ -236,7 +260,10 @@ the pack with the prefix 中华人民共和国 removed from both sides (law name
 unresolved gold (judicial interpretations, regulations) is left out, as are questions with none.
 A project passage is a hit when its law and article label equal the gold's. A baseline chunk is a hit
 when it contains the heading `第N条` at a line start, the article's whole text, or lies wholly (≥ 20
-characters) inside the article's text; one chunk may cover several gold articles (in the baseline's favour).
+characters) inside the article's text; one chunk may cover several gold articles (in the baseline's favour:
+its 10 chunks hold more text than 10 passages, see "chars in top 10"). Diagnostic row "langchain, as much
+text as hybrid's top 10": the baseline's ranking cut, per question, to the chunks that fit in the characters
+of hybrid's top 10 (recall@10 and MRR columns; not a target).
 Corpus: every version of each law the scored questions cite (a subset, sized for a shared 2-core CPU
 where both embedders ran at about 5 passages/s under load). Full run: per embedder, a seeded sample of
 200 of the 634 questions whose resolved gold lies only in 民法典 (the law 59% of usable questions cite

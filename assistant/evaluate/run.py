@@ -110,13 +110,26 @@ def evaluate_setting(setting: Setting, examples, base: str, cache_dir: Path, max
     for ex in tqdm(examples, desc=setting.name):
         shots = pool.get(ex.language, [])[: setting.shots]
         answer, seconds, new_tokens = generate(model, tokenizer, ex.messages(shots), max_new_tokens)
-        rows.append({**score(ex, answer), "seconds": round(seconds, 2), "new_tokens": new_tokens})
+        rows.append({**score(ex, answer), "seconds": round(seconds, 2), "new_tokens": new_tokens,
+                     "adapter": setting.adapter})
     return rows
 
 
+def previous_results(out_dir: Path, meta: dict) -> tuple[dict, dict]:
+    """(summaries, items) of an earlier run in out_dir with the same base, items and decoding, else empty."""
+    path = Path(out_dir) / "results.json"
+    if not path.exists():
+        return {}, {}
+    old = json.loads(path.read_text(encoding="utf-8"))
+    same = all(old["meta"].get(key) == meta[key] for key in ("base", "n_questions", "k", "max_new_tokens", "qids"))
+    return (old["summaries"], old["items"]) if same else ({}, {})
+
+
 def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int = 24, max_new_tokens: int = 160,
-             out_dir: str | Path = "runs/eval", k: int = 4, threads: int = 2, cache_dir=None) -> dict:
-    """Evaluate each setting on the same dev items; writes results.md/.json/chart.png after each setting."""
+             out_dir: str | Path = "runs/eval", k: int = 4, threads: int = 2, cache_dir=None,
+             reuse: bool = True) -> dict:
+    """Evaluate each setting on the same dev items; writes results.md/.json/chart.png after each setting.
+    With `reuse`, settings already measured in out_dir on the same items are kept and not rerun."""
     import torch
 
     from assistant.evaluate.report import markdown_table, write_report
@@ -128,11 +141,13 @@ def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int =
     examples = dev_subset(n_questions, k=k)
     pool = few_shot_pool(k) if any(s.shots for s in parsed) else {}
     meta = {"base": base, "n_questions": len(examples), "k": k, "max_new_tokens": max_new_tokens,
-            "threads": threads, "settings": [s.__dict__ for s in parsed]}
-    summaries, items = {}, {}
+            "threads": threads, "qids": [e.qid for e in examples]}
+    summaries, items = previous_results(out_dir, meta) if reuse else ({}, {})
     for setting in parsed:
+        if setting.name in summaries and items[setting.name][0].get("adapter") == setting.adapter:
+            continue
         items[setting.name] = evaluate_setting(setting, examples, base, cache, max_new_tokens, pool)
         summaries[setting.name] = summarize(items[setting.name])
         write_report(out_dir, meta, summaries, items)
-        print(markdown_table(summaries), flush=True)
+    print(markdown_table(summaries), flush=True)
     return {"meta": meta, "summaries": summaries, "items": items}

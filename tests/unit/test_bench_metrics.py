@@ -75,3 +75,11 @@ def test_baseline_chunk_covers_headings_whole_articles_and_pieces():
     assert covers("依照本法第一条的规定", articles) == set()  # a reference is not a heading
     assert covers("长" * 30, articles) == {"第十条"}  # continuation piece of a long article
     assert covers("第十条之一\u3000另一条。", articles) == {"第十条之一"}
+
+
+def test_within_budget_keeps_the_items_that_fit_and_at_least_one():
+    from bench.retrieval import within_budget
+
+    ranking = [[{A}, {B}, {C}], [set(), {C}]]
+    lengths = [[100, 100, 100], [300, 10]]
+    assert within_budget(ranking, lengths, [200, 50]) == [[{A}, {B}], [set()]]
