@@ -13,7 +13,7 @@ from assistant.errors import IndexError_
 
 NAME = "manifest.json"
 FORMAT_VERSION = 1
-REBUILD = "rebuild it with `legal-assistant index build` (or re-run `legal-assistant ingest`)"
+REBUILD = "rebuild it with `legal-assistant index build`"
 
 
 def sha256(path: Path) -> str:
@@ -24,10 +24,20 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+SELF = "manifest_sha256"
+
+
+def own_checksum(manifest: dict) -> str:
+    """sha256 of the manifest's canonical JSON without this field: any edit to the file shows."""
+    body = {k: v for k, v in manifest.items() if k != SELF}
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
 def write(folder: Path, data: dict, files: list[str]) -> dict:
     """Add checksums of `files` and the format version, write manifest.json durably, return it."""
     manifest = {"format_version": FORMAT_VERSION, **data}
     manifest["files"] = {n: {"sha256": sha256(folder / n), "bytes": (folder / n).stat().st_size} for n in files}
+    manifest[SELF] = own_checksum(manifest)
     path = folder / NAME
     with open(path, "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=2, sort_keys=True)
@@ -49,6 +59,8 @@ def read(folder: Path) -> dict:
             f"index at {folder} has format {manifest.get('format_version')!r}, this version reads "
             f"{FORMAT_VERSION}: {REBUILD}"
         )
+    if manifest.get(SELF) != own_checksum(manifest):
+        raise IndexError_(f"{folder / NAME} was edited or damaged (its own checksum does not match): {REBUILD}")
     return manifest
 
 

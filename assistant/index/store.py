@@ -111,7 +111,7 @@ class NoIndex(IndexError_, FileNotFoundError):
 def live_folder(root: Path) -> Path:
     folder = versions.current(root)
     if folder is None:
-        raise NoIndex(f"no index at {root}: build one with `legal-assistant ingest <pack or folder>`")
+        raise NoIndex(f"no index at {root}: build one with `legal-assistant index build <pack or folder>`")
     return folder
 
 

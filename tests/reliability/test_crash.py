@@ -74,9 +74,6 @@ def test_cli_without_index_is_one_clear_line(tmp_path, capsys):
     assert code == 2 and err.startswith("error: no index") and "Traceback" not in err and err.count("\n") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="assistant/index/store.py live_folder(): the NoIndex message tells the user "
-                   "to run `legal-assistant ingest`, which is a dry run (cli.cmd_ingest, dry_run=True) and never "
-                   "builds an index; it should name `legal-assistant index build`")
 def test_cli_without_index_names_the_build_command(tmp_path, capsys):
     from assistant.cli import main
 
