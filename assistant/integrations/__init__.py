@@ -1,0 +1,1 @@
+"""Adapters from the core to frameworks (LangChain). The core never imports these."""
