@@ -126,13 +126,18 @@ def cmd_ask(args) -> int:
     from assistant.render import answer_text
 
     assistant = make_assistant(args)
-    stream = None if args.json else (lambda piece: print(piece, end="", flush=True))
+    shown: list[str] = []
+
+    def stream(piece: str) -> None:
+        shown.append(piece)
+        print(piece, end="", flush=True)
+
     filters = make_filters(args)
-    answer = assistant.ask(args.question, filters=filters, on_token=stream)
+    answer = assistant.ask(args.question, filters=filters, on_token=None if args.json else stream)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
-        print("\n" + answer_text(answer, streamed=True))
+        print("\n" + answer_text(answer, streamed="".join(shown)))
         print_versions(args, assistant, answer.hits)
     if args.record:
         from assistant.record import make_record, save_record

@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts ui/ on the path, not the r
 
 import streamlit as st  # noqa: E402
 
-from ui import batch, chat, export, sidebar, state, uploads  # noqa: E402
+from ui import batch, chat, export, sidebar, signals, state, uploads  # noqa: E402
 
 st.set_page_config(page_title="Legal research assistant", page_icon="⚖️", layout="wide")
 state.init_session()
@@ -35,14 +35,16 @@ with ask_tab:
     conversation = st.container()
     assistant = None
     with conversation, state.errors_shown():
-        assistant = state.get_assistant(choice.settings)
+        assistant = state.get_assistant(choice.settings, as_of=choice.as_of)
     question = st.chat_input("Ask a legal question…", key="question", disabled=assistant is None)
     index = getattr(getattr(assistant, "retriever", None), "index", None)
+    graph = signals.citation_graph(choice.settings.index_dir())
     with conversation:
-        chat.render_turns(turns, index)
+        chat.render_turns(turns, index, graph)
         if question:
             with state.errors_shown():
-                chat.ask_and_show(assistant, question, choice.filters, turns, index)
+                chat.ask_and_show(assistant, question, choice.filters, turns, index, graph, as_of=choice.as_of,
+                                  index_dir=choice.settings.index_dir())
 with add_tab:
     uploads.render(choice.settings)
 with batch_tab:

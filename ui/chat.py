@@ -6,7 +6,7 @@ import time
 import streamlit as st
 
 from assistant.types import Answer, Filters
-from ui import sources
+from ui import grounding, signals, sources
 
 CURSOR = "▌"
 
@@ -20,16 +20,21 @@ def history(turns: list[dict]) -> list[dict]:
     return messages
 
 
-def render_answer(i: int, answer: Answer, index) -> None:
-    """Body of an answer message below its text: refusal notes, or the chips and the selected source."""
+def render_answer(i: int, turn: dict, index, graph=None) -> None:
+    """Body of an answer message below its text: refusal notes, or the groundedness badge, the versions
+    used (as-of questions), the chips and the selected source."""
+    answer = turn["answer"]
     if answer.refused:
         sources.closest_passages(answer)
         return
-    if answer.reason:
-        st.caption(f"Note: {answer.reason}")
+    grounding.badge(answer)
+    if notes := grounding.other_notes(answer.reason):
+        st.caption(f"Note: {notes}")
+    if turn.get("versions"):
+        st.caption(turn["versions"])
     picked = sources.citation_chips(answer, key=f"chips-{i}")
     if picked is not None:
-        sources.source_panel(picked, sources.hit_for(answer, picked), index, key=f"turn-{i}")
+        sources.source_panel(picked, sources.hit_for(answer, picked), index, key=f"turn-{i}", graph=graph)
     if answer.timings:
         t = answer.timings
         st.caption(f"{answer.model}{' + ' + answer.adapter if answer.adapter else ''} · retrieval "
@@ -37,13 +42,13 @@ def render_answer(i: int, answer: Answer, index) -> None:
                    f"{t.get('tokens_per_s', 0):.1f} tok/s")
 
 
-def render_turns(turns: list[dict], index) -> None:
+def render_turns(turns: list[dict], index, graph=None) -> None:
     for i, turn in enumerate(turns):
         with st.chat_message("user"):
-            st.markdown(turn["question"])
+            st.markdown(turn["question"] + (f"  \n*Law as of {turn['as_of']}*" if turn.get("as_of") else ""))
         with st.chat_message("assistant"):
-            st.markdown(turn["answer"].text)
-            render_answer(i, turn["answer"], index)
+            grounding.show_text(st, turn["answer"])
+            render_answer(i, turn, index, graph)
 
 
 def stream_answer(assistant, question: str, filters: Filters, turns: list[dict]) -> Answer:
@@ -61,15 +66,18 @@ def stream_answer(assistant, question: str, filters: Filters, turns: list[dict])
 
     placeholder.markdown("_Searching the sources…_")
     answer = assistant.ask(question, filters=filters, history=history(turns) or None, on_token=on_token)
-    placeholder.markdown(answer.text)
+    grounding.show_text(placeholder, answer)
     return answer
 
 
-def ask_and_show(assistant, question: str, filters: Filters, turns: list[dict], index) -> None:
+def ask_and_show(assistant, question: str, filters: Filters, turns: list[dict], index, graph=None,
+                 as_of: str | None = None, index_dir=None) -> None:
     """Render the new question, stream its answer, keep the turn in the session, show its sources."""
     with st.chat_message("user"):
-        st.markdown(question)
+        st.markdown(question + (f"  \n*Law as of {as_of}*" if as_of else ""))
     with st.chat_message("assistant"):
         answer = stream_answer(assistant, question, filters, turns)
-        turns.append({"question": question, "answer": answer, "filters": filters})
-        render_answer(len(turns) - 1, answer, index)
+        versions = signals.versions_note(answer, as_of, index_dir) if index_dir is not None else ""
+        turns.append({"question": question, "answer": answer, "filters": filters, "as_of": as_of,
+                      "versions": versions})
+        render_answer(len(turns) - 1, turns[-1], index, graph)

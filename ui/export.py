@@ -20,6 +20,8 @@ def conversation_markdown(turns: list[dict], index: str = "", now: datetime | No
     for i, turn in enumerate(turns, 1):
         answer = turn["answer"]
         lines += [f"## {i}. {turn['question']}", "", _filters(turn.get("filters")) + answer.text, ""]
+        if turn.get("versions"):
+            lines += [turn["versions"], ""]
         if answer.refused:
             lines += [f"> Not answered: {answer.reason}" if answer.reason else "> Not answered.", ""]
             lines += [f"- Closest: {h.passage.cite}" for h in answer.hits[:3]]

@@ -20,6 +20,7 @@ class Choice:
     settings: Settings
     filters: Filters
     manifest: dict
+    as_of: str | None = None  # YYYY-MM-DD: answer from the law as it stood that day
 
 
 def facet(manifest: dict, name: str) -> list[str]:
@@ -103,4 +104,7 @@ def render(base: Settings) -> Choice | None:
             st.markdown("  \n".join(f"**{label}:** {value}" for label, value in status_rows(manifest, settings).items()))
         st.header("Filters")
         filters = filters_box(manifest)
-    return Choice(settings=settings, filters=filters, manifest=manifest)
+        as_of = st.date_input("Law as of", value=None, min_value=date(1800, 1, 1), key="f_as_of",
+                              help="Only statute versions in force on this date and rulings decided by it; "
+                                   "undated documents are kept but flagged.")
+    return Choice(settings=settings, filters=filters, manifest=manifest, as_of=_iso(as_of))

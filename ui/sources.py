@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 from assistant.types import Answer, Citation, Hit, Passage
+from ui import signals
 
 
 def find_span(text: str, quote: str) -> tuple[int, int] | None:
@@ -71,8 +72,9 @@ def neighbours(index, passage: Passage) -> tuple[list[Passage], list[Passage]]:
     return before, after
 
 
-def source_panel(citation: Citation, hit: Hit | None, index, key: str = "source") -> None:
-    """Title, pinpoint, metadata, the passage with the cited span highlighted, and its neighbours."""
+def source_panel(citation: Citation, hit: Hit | None, index, key: str = "source", graph=None) -> None:
+    """Title, pinpoint, metadata, citation-graph signals, the passage with the cited span highlighted,
+    and its neighbours."""
     with st.container(border=True, key=f"{key}-panel"):
         if hit is None:
             st.markdown(f"**[{citation.n}] {citation.cite}**")
@@ -82,6 +84,8 @@ def source_panel(citation: Citation, hit: Hit | None, index, key: str = "source"
         st.markdown(f"**{p.title}**")
         st.markdown(f"Pinpoint: `{citation.cite or p.cite}`")
         st.caption(describe(p))
+        if note := signals.graph_note(graph, p):
+            st.caption(f"🔗 Citation graph: {note}")
         if not citation.supported:
             st.warning("The checker could not confirm that this passage supports the sentence.")
         before, after = neighbours(index, p)

@@ -82,11 +82,21 @@ def _retrieval_json(settings: Settings) -> str:
     return settings.model_dump_json(exclude=set(GENERATOR_FIELDS) - {"home"} | {"k", "max_new_tokens", "audit_log"})
 
 
-def get_assistant(settings: Settings):
-    """A light Assistant per question (it keeps the last answer), over the shared retriever and generator."""
+@st.cache_resource(show_spinner="Checking which law was in force on that date…", max_entries=4)
+def _as_of_retriever(retrieval_json: str, index_stamp: str, as_of: str):
+    from assistant.asof import as_of_retriever, load_validity
+
+    settings = Settings.model_validate_json(retrieval_json)
+    return as_of_retriever(_retriever(retrieval_json, index_stamp), as_of, load_validity(settings.index_dir()))
+
+
+def get_assistant(settings: Settings, as_of: str | None = None):
+    """A light Assistant per question (it keeps the last answer), over the shared retriever and generator;
+    with `as_of` (YYYY-MM-DD) its retriever only sees the law in force, and rulings decided, by that date."""
     from assistant.pipeline import Assistant
 
-    retriever = _retriever(_retrieval_json(settings), stamp(settings.index_dir()))
+    key = (_retrieval_json(settings), stamp(settings.index_dir()))
+    retriever = _as_of_retriever(*key, as_of) if as_of else _retriever(*key)
     generator = _generator(settings.model_dump_json(include=set(GENERATOR_FIELDS)))
     return Assistant(settings, retriever=retriever, generator=generator)
 
@@ -94,6 +104,7 @@ def get_assistant(settings: Settings):
 def forget(settings: Settings, old_stamp: str) -> None:
     """Drop the cached retriever over an index version that has just been replaced."""
     _retriever.clear(_retrieval_json(settings), old_stamp)
+    _as_of_retriever.clear()  # keyed by date too; rebuilt cheaply from the live retriever on demand
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 import streamlit as st
 
 from assistant.settings import Settings
+from ui import impact as impact_ui
 from ui import state
 
 ALLOWED = ("txt", "md", "html", "htm", "pdf", "docx", "jsonl")
@@ -149,13 +150,22 @@ def render(settings: Settings) -> None:
                 "until the update is done.")
     files = st.file_uploader("Files", type=list(ALLOWED), accept_multiple_files=True, key="uploads",
                              max_upload_size=MAX_MB)
-    if not st.button("Add to index", disabled=not files, type="primary", key="add_to_index"):
-        return
+    questions, left_out = [], 0
+    with state.errors_shown("Saved questions: "):
+        questions, left_out = impact_ui.inputs(st.session_state.get("turns", []))
+    if st.button("Add to index", disabled=not files, type="primary", key="add_to_index"):
+        add(settings, folder, files, questions, left_out)
+    impact_ui.show()
+
+
+def add(settings: Settings, folder: Path, files, questions=(), left_out: int = 0) -> None:
+    """Save the files, update the index (with the impact report on `questions` when given), then rerun."""
     saved = save_uploads(((f.name, f.getvalue()) for f in files), folder)
     for problem in saved.problems:
         st.error(f"{problem.path}: {problem.message}")
     if not saved.files:
         return
+    old_answers = impact_ui.before_update(settings, list(questions))
     old_stamp = state.stamp(settings.index_dir())
     bar = st.progress(0.0, text="Reading the new files…")
     updated = False
@@ -170,4 +180,5 @@ def render(settings: Settings) -> None:
         notices += [("warning", f"skipped {p.path}: {p.message}") for p in result.problems]
         notices.append(("success", f"Index {settings.index} updated: {summary(result)}."))
         st.session_state["last_update"] = summary(result)
+        impact_ui.after_update(settings, list(questions), old_answers, left_out)
         st.rerun()

@@ -1,10 +1,13 @@
-"""Model card (README.md) for a trained adapter: data, hyper-parameters, steps, loss and eval figures.
+"""Model card (README.md) for a trained adapter: data, hyper-parameters, steps, loss and eval figures;
+and `finalize`, which copies a run's adapter (or its latest checkpoint) to the shipped folder with its card.
 
-    .venv/bin/python -c "from assistant.train.card import write_card"   # called by train() and by eval
+    .venv/bin/python -m assistant.train.card --run runs/qwen-lora --eval runs/eval-qwen \
+        --dest assistant/adapters/qwen-0.5b [--checkpoint latest]
 """
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -55,8 +58,9 @@ refusal sentence when the passages do not answer it.
 {_hyper_table(recipe)}
 
 ## Training run
-- optimizer steps: {summary.get('steps')} (resumed from step {summary.get('resumed_from', 0)}); trainable
-  parameters: {summary.get('trainable_params')}; seconds per optimizer step: {summary.get('s_per_step')} (2-core CPU, fp32)
+- optimizer steps: {summary.get('steps')} (sequences seen: {summary.get('steps', 0) * recipe.get('batch_size', 1) * recipe.get('grad_accum', 1)});
+  trainable parameters: {summary.get('trainable_params')}; median seconds per optimizer step: {summary.get('s_per_step')}
+  (2-core CPU shared with other jobs, fp32)
 - loss: {_loss_line(summary.get('losses', []))}
 
 ## Evaluation
@@ -73,3 +77,60 @@ def write_card(adapter_dir: str | Path, recipe, summary: dict, eval_md: str = ""
     path = Path(adapter_dir) / "README.md"
     path.write_text(card_text(recipe, summary, eval_md), encoding="utf-8")
     return path
+
+
+def log_stats(run_dir: str | Path, upto: int | None = None) -> dict:
+    """Steps, losses and median s/step from a run's train_log.jsonl (all sessions, resumes included)."""
+    path = Path(run_dir) / "train_log.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    rows = [r for r in rows if upto is None or r["step"] <= upto]
+    seconds = sorted(r["seconds"] for r in rows)
+    return {"steps": rows[-1]["step"] if rows else 0, "losses": [r["loss"] for r in rows],
+            "s_per_step": seconds[len(seconds) // 2] if seconds else None}
+
+
+def eval_markdown(eval_dir: str | Path | None) -> str:
+    path = Path(eval_dir) / "results.md" if eval_dir else None
+    if not path or not path.exists():
+        return ""
+    return path.read_text(encoding="utf-8").split("\n", 1)[1].strip()
+
+
+def _source(run: Path, checkpoint: str | None) -> tuple[Path, int | None]:
+    if checkpoint is None and (run / "adapter").exists():
+        return run / "adapter", None
+    found = sorted((run / "checkpoints").glob("step-??????"))
+    chosen = found[-1] if checkpoint in (None, "latest") else run / "checkpoints" / checkpoint
+    return chosen / "adapter", int(chosen.name.split("-")[1])
+
+
+def finalize(run_dir: str | Path, dest: str | Path, eval_dir=None, checkpoint: str | None = None) -> Path:
+    """Copy the run's adapter (or a checkpoint's: "latest" or "step-000060") to dest with a fresh card."""
+    run, dest = Path(run_dir), Path(dest)
+    src, upto = _source(run, checkpoint)
+    recipe = json.loads((run / "recipe.json").read_text(encoding="utf-8"))
+    summary_path = run / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    summary.update(log_stats(run, upto))
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src / "adapter_model.safetensors", dest / "adapter_model.safetensors")
+    config = json.loads((src / "adapter_config.json").read_text(encoding="utf-8"))
+    config["base_model_name_or_path"] = recipe["base"]  # not this machine's cache path
+    (dest / "adapter_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return write_card(dest, recipe, summary, eval_markdown(eval_dir))
+
+
+def main(argv=None) -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m assistant.train.card")
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--dest", required=True)
+    ap.add_argument("--eval", default=None, help="folder with results.md from `python -m assistant.evaluate`")
+    ap.add_argument("--checkpoint", default=None, help="'latest' or 'step-NNNNNN' when the run has no adapter/")
+    args = ap.parse_args(argv)
+    print(finalize(args.run, args.dest, args.eval, args.checkpoint))
+
+
+if __name__ == "__main__":
+    main()

@@ -222,8 +222,21 @@ def step_loss(model, items: list[dict], pad_id: int, positions: bool = True) -> 
     return loss, int((targets != -100).sum())
 
 
+def optimizer_step(model, optimizer, params, batches: list[list[dict]], recipe: Recipe, pad_id: int):
+    """One update over `grad_accum` micro-batches; returns (mean loss, target tokens)."""
+    total, tokens = 0.0, 0
+    for items in batches:
+        loss, n = step_loss(model, items, pad_id, recipe.method == "lora")
+        (loss / len(batches)).backward()
+        total, tokens = total + loss.item() / len(batches), tokens + n
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return total, tokens
+
+
 def train_loop(model, tokenizer, items, recipe: Recipe, out_dir: Path, resume: bool = True) -> dict:
-    """The optimisation loop; returns a summary (steps, last losses, seconds per step)."""
+    """The optimisation loop with JSONL log and checkpoints; returns a summary (steps, losses, s/step)."""
     from tqdm import tqdm
 
     params = [p for p in model.parameters() if p.requires_grad]
@@ -233,32 +246,24 @@ def train_loop(model, tokenizer, items, recipe: Recipe, out_dir: Path, resume: b
     start = load_checkpoint(ckpt, model, optimizer) if ckpt else 0
     plan = micro_batches(len(items), recipe.batch_size, steps * recipe.grad_accum, recipe.seed)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    log = (out_dir / "train_log.jsonl").open("a", encoding="utf-8")
     model.train()
     losses, timings = [], []
-    for step in tqdm(range(start, steps), initial=start, total=steps, desc=f"{recipe.method} {recipe.base}"):
-        t0 = time.time()
-        for group in optimizer.param_groups:
-            group["lr"] = lr_at(step, recipe, steps)
-        total, tokens = 0.0, 0
-        for micro in plan[step * recipe.grad_accum : (step + 1) * recipe.grad_accum]:
-            loss, n = step_loss(model, [items[i] for i in micro], pad_id, recipe.method == "lora")
-            (loss / recipe.grad_accum).backward()
-            total, tokens = total + loss.item() / recipe.grad_accum, tokens + n
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        losses.append(total)
-        timings.append(time.time() - t0)
-        record = {"step": step + 1, "loss": round(total, 4), "lr": optimizer.param_groups[0]["lr"],
-                  "target_tokens": tokens, "seconds": round(timings[-1], 2), "time": time.time()}
-        log.write(json.dumps(record) + "\n")
-        log.flush()
-        if (step + 1) % recipe.save_every == 0 or step + 1 == steps:
-            save_checkpoint(out_dir, model, optimizer, step + 1)
-    log.close()
+    with (out_dir / "train_log.jsonl").open("a", encoding="utf-8") as log:
+        for step in tqdm(range(start, steps), initial=start, total=steps, desc=f"{recipe.method} {recipe.base}"):
+            t0, lr = time.time(), lr_at(step, recipe, steps)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            micro = plan[step * recipe.grad_accum : (step + 1) * recipe.grad_accum]
+            loss, tokens = optimizer_step(model, optimizer, params, [[items[i] for i in b] for b in micro], recipe, pad_id)
+            losses.append(loss)
+            timings.append(time.time() - t0)
+            log.write(json.dumps({"step": step + 1, "loss": round(loss, 4), "lr": lr, "target_tokens": tokens,
+                                  "seconds": round(timings[-1], 2), "time": time.time()}) + "\n")
+            log.flush()
+            if (step + 1) % recipe.save_every == 0 or step + 1 == steps:
+                save_checkpoint(out_dir, model, optimizer, step + 1)
     return {"steps": steps, "resumed_from": start, "losses": losses,
-            "s_per_step": round(sum(timings) / len(timings), 2) if timings else None}
+            "s_per_step": round(sorted(timings)[len(timings) // 2], 2) if timings else None}
 
 
 def fit(recipe: Recipe, out_dir: str | Path, *, resume: bool = True, examples=None, cache_dir=None):
