@@ -71,7 +71,8 @@ def badge(answer: Answer) -> None:
     score = groundedness(answer.reason)
     if score is None or answer.refused:
         return
-    color, icon = ("green", "✅") if score >= 0.85 else ("orange", "⚠️") if score >= 0.5 else ("red", "⛔")
+    color, icon = (("green", ":material/check_circle:") if score >= 0.85 else
+                   ("orange", ":material/warning:") if score >= 0.5 else ("red", ":material/error:"))
     st.badge(f"Groundedness {score:.2f}", icon=icon, color=color,
              help="Share of sentences supported by the passages they cite (partly supported counts half).")
     if FLAG in answer.text:

@@ -105,8 +105,8 @@ def inputs(turns: list[dict]) -> tuple[list[Row], int]:
                    "questions: the first ones are used. Each question is answered twice, so this takes longer.")
         upload = st.file_uploader("Saved questions (CSV, TSV, XLSX, JSONL, or TXT one per line)", type=list(TYPES),
                                   key="impact_faq")
-        mine = st.checkbox(f"Also re-check the {len(turns)} question(s) asked in this session", key="impact_session",
-                           disabled=not turns)
+        mine = st.checkbox("Also re-check the questions asked in this session", key="impact_session",
+                           disabled=not turns, help=f"{len(turns)} asked so far")
     rows = file_rows(upload.name, upload.getvalue()) if upload is not None else []
     return pick(rows + (session_rows(turns) if mine else []))
 

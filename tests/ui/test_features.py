@@ -103,7 +103,7 @@ def test_unsupported_sentence_is_flagged_and_groundedness_badge_shown(ui_home, o
         assert "line-through" in flagged and "⚠️ The moon is made of green cheese" in flagged
         assert SENTENCE not in flagged and SENTENCE in styled[0]  # the supported sentence stays plain
         assert FLAG not in styled[0]
-        assert badges(at) == [":orange-badge[⚠️ Groundedness 0.50]"]
+        assert badges(at) == [":orange-badge[:material/warning: Groundedness 0.50]"]
         assert grounding.LEGEND in texts(at)
         assert "1 unsupported sentence(s) flagged" in texts(at)
         at.run()
@@ -112,7 +112,7 @@ def test_unsupported_sentence_is_flagged_and_groundedness_badge_shown(ui_home, o
 def test_supported_answer_has_green_badge_and_no_flags(ui_home):
     at = ask(run_app(), QUESTION)
     assert "groundedness 1.00" in last_answer(at).reason
-    assert badges(at) == [":green-badge[✅ Groundedness 1.00]"]
+    assert badges(at) == [":green-badge[:material/check_circle: Groundedness 1.00]"]
     assert not [m.value for m in at.markdown if "unsupported" in m.value]
     assert grounding.LEGEND not in texts(at)
 
