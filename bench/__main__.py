@@ -1,7 +1,8 @@
 """Run the benchmarks and write RESULTS.md + PNG charts.
 
-    .venv/bin/python -m bench                 # full run -> bench/RESULTS.md, bench/*.png (about 40 min, 2 cores)
-    .venv/bin/python -m bench --quick         # small subsets -> bench/out/quick/ (< 10 min)
+    .venv/bin/python -m bench                 # full run -> bench/RESULTS.md, bench/*.png
+    .venv/bin/python -m bench --quick         # small subsets -> bench/out/quick/
+    (retrieval + speed on a shared 2-core CPU at load average 6-12: full about 32 min, quick about 7 min)
     .venv/bin/python -m bench --only speed    # one section; the others are kept from their last run
     .venv/bin/python -m bench --render        # re-assemble RESULTS.md from the stored sections only
     nohup .venv/bin/python -m bench > runs/bench.log 2>&1 &
