@@ -176,6 +176,30 @@ def cmd_faq(args) -> int:
     return 0 if summary.failed == 0 else 1
 
 
+def cmd_train(args) -> int:
+    from assistant.train.lora import run_training
+
+    print(run_training(args.method, args.base, args.recipe, args.out, resume=not args.no_resume,
+                       max_steps=args.max_steps))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from assistant.evaluate.run import run_eval
+
+    run_eval(args.settings, base=args.base, n_questions=args.n, max_new_tokens=args.max_new_tokens,
+             out_dir=args.out, k=args.k)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.call([sys.executable, "-m", "bench", *args.rest], cwd=root)
+
+
 def cmd_ui(args) -> int:
     import subprocess
     from pathlib import Path
@@ -290,6 +314,29 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int)
     add_settings_flags(p)
     p.set_defaults(func=cmd_faq)
+
+    p = sub.add_parser("train", help="tune a LoRA or P-tuning adapter (long: run it in the background)")
+    p.add_argument("--method", choices=["lora", "ptuning"], default="lora")
+    p.add_argument("--base", default="qwen-0.5b")
+    p.add_argument("--recipe", help="JSON recipe (default: assistant/train/recipes/<method>-<base>.json)")
+    p.add_argument("--out", default="runs/train", help="run folder: logs, checkpoints, adapter/")
+    p.add_argument("--max-steps", dest="max_steps", type=int)
+    p.add_argument("--no-resume", dest="no_resume", action="store_true", help="ignore existing checkpoints")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("eval", help="compare zero-shot, few-shot, LoRA and P-tuning on held-out questions")
+    p.add_argument("--settings", nargs="+", default=["zero-shot", "lora"],
+                   help="zero-shot | few-shot[:k] | lora[:adapter folder] | ptuning:<adapter folder>")
+    p.add_argument("--base", default="qwen-0.5b")
+    p.add_argument("--n", type=int, default=24, help="dev questions (about a quarter with evidence withheld)")
+    p.add_argument("--max-new-tokens", dest="max_new_tokens", type=int, default=160)
+    p.add_argument("-k", type=int, default=4)
+    p.add_argument("--out", default="runs/eval")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="run the benchmarks (python -m bench), write bench/RESULTS.md")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="e.g. --quick, --only retrieval")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("ui", help="open the Streamlit page")
     p.add_argument("--port", type=int, default=8501)

@@ -191,7 +191,8 @@ def score_rows(embedder: str, label: str, asked: list[Question], scored: list[Qu
     rows[-1]["recall@5 %"] = ""  # the cut ranking's first five mean nothing in particular
     delta = {m: figures["hybrid"][m] - figures["langchain"][m] for m in figures["hybrid"]}
     rows.append({**metric_row(embedder, "hybrid − langchain", label, scored, delta, corpus, signed=True),
-                 "indexed items": "", "build s": "", "target": "recall@10 ≥ +10 pts", "met": "yes" if delta["recall@10"] >= 0.10 else "no"})
+                 "indexed items": "", "build s": "", "target": "recall@10 ≥ +10 pts",
+                 "met": "yes" if delta["recall@10"] >= 0.10 else "no"})
     return rows
 
 
@@ -234,7 +235,8 @@ def chart(rows: list[dict], out: Path) -> list[Path]:
         values = [next(float(r["recall@10 %"]) for r in rows if (r["embedder"], r["questions"]) == g
                        and r["method"] == method) for g in groups]
         ax.bar([x + i * width for x in range(len(groups))], values, width, label=method)
-    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(groups))], [f"{e}\n{q.split(' of ')[0]} questions" for e, q in groups], fontsize=8)
+    labels = [f"{e}\n{q.split(' of ')[0]} questions" for e, q in groups]  # ASCII only: no CJK font here
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(groups))], labels, fontsize=8)
     ax.set_ylabel("recall@10 (%)")
     ax.set_title("LeCoQA-train vs prc pack: recall@10 by method")
     ax.legend(fontsize=8)
