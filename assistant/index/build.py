@@ -17,6 +17,7 @@ import numpy as np
 from assistant.errors import IndexError_
 from assistant.index import db, dense, manifest, versions
 from assistant.index.lock import writer_lock
+from assistant.index.text import TEXT_FORMAT, index_text
 from assistant.types import Passage
 
 BATCH = 256
@@ -69,7 +70,7 @@ def update_index(dir: Path, passages: list[Passage], embedder, *, corpus_hashes:
         manifest.verify(live, old)
         manifest.check_compatible(old, embedder.name, dim=embedder.dim)
         added, kept, removed = diff(live, wanted)
-        vectors = embed(embedder, [p.text for p in added], progress)
+        vectors = embed(embedder, [index_text(p) for p in added], progress)
         with versions.staging(root) as staged:
             shutil.copyfile(live / db.NAME, staged / db.NAME)
             with db.writing(staged / db.NAME) as conn:
@@ -81,17 +82,23 @@ def update_index(dir: Path, passages: list[Passage], embedder, *, corpus_hashes:
 
 
 def diff(live: Path, wanted: list[Passage]) -> tuple[list[Passage], list[Passage], list[str]]:
-    """(passages to add, passages to keep, ids to remove) going from the live version to `wanted`."""
+    """(passages to add, passages to keep, ids to remove) going from the live version to `wanted`.
+
+    A passage whose id is stored but whose `index_text` changed (same cite and text under a renamed
+    chapter or law title) is removed and added again, so its vector and BM25 tokens are not stale.
+    """
     with db.reading(live / db.NAME) as conn:
-        stored = {pid for _, pid in db.row_ids(conn)}
-    added = [p for p in wanted if p.id not in stored]
-    kept = [p for p in wanted if p.id in stored]
-    return added, kept, sorted(stored - {p.id for p in wanted})
+        stored = {pid: index_text(p) for pid, p in db.passages(conn, [p.id for p in wanted]).items()}
+        all_ids = {pid for _, pid in db.row_ids(conn)}
+    added = [p for p in wanted if stored.get(p.id) != index_text(p)]
+    kept = [p for p in wanted if stored.get(p.id) == index_text(p)]
+    stale = {p.id for p in added if p.id in stored}
+    return added, kept, sorted((all_ids - {p.id for p in wanted}) | stale)
 
 
 def full_build(root: Path, passages: list[Passage], embedder, settings: dict, progress: Progress | None,
                start: float) -> IndexReport:
-    vectors = embed(embedder, [p.text for p in passages], progress)
+    vectors = embed(embedder, [index_text(p) for p in passages], progress)
     with versions.staging(root) as staged:
         with db.writing(staged / db.NAME, create=True) as conn:
             db.insert(conn, passages, vectors)
@@ -112,7 +119,7 @@ def publish(root: Path, staged: Path, embedder, settings: dict, start: float) ->
     dense.save(index, staged / dense.NAME)
     name = versions.next_name(root)
     own = {
-        **settings, "version": name, "embedder": embedder.name, "dim": embedder.dim,
+        **settings, "version": name, "embedder": embedder.name, "dim": embedder.dim, "text_format": TEXT_FORMAT,
         "faiss_type": info["faiss_type"], "faiss_params": info["params"], "notes": [n for n in [info["note"]] if n],
         "count": len(rows), "documents": documents,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.index import lexical
+from assistant.index.text import index_text
 from assistant.types import Filters, Passage
 
 NAME = "passages.sqlite"
@@ -69,14 +70,14 @@ def meta_values(p: Passage) -> tuple:
 
 
 def insert(conn: sqlite3.Connection, passages: list[Passage], vectors: np.ndarray) -> None:
-    """Add passages with their vectors and BM25 tokens."""
+    """Add passages with their vectors and BM25 tokens (of `index_text`, the same string embedded)."""
     start = conn.execute("SELECT COALESCE(MAX(row), 0) + 1 FROM passages").fetchone()[0]
     rows = list(range(start, start + len(passages)))
     conn.executemany(f"INSERT INTO passages (row, {COLUMNS}) VALUES (?, ?, {', '.join('?' * 12)})",
                      [(row, p.id, *meta_values(p)) for row, p in zip(rows, passages)])
     conn.executemany("INSERT INTO vectors (row, vector) VALUES (?, ?)",
                      [(row, v.astype("<f4").tobytes()) for row, v in zip(rows, vectors)])
-    lexical.insert(conn, rows, [p.text for p in passages])
+    lexical.insert(conn, rows, [index_text(p) for p in passages])
 
 
 def delete(conn: sqlite3.Connection, ids: list[str]) -> None:

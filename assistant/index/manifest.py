@@ -74,9 +74,22 @@ def verify(folder: Path, manifest: dict) -> None:
             raise IndexError_(f"index file {path} is damaged (checksum mismatch): {REBUILD}")
 
 
+def check_text_format(manifest: dict) -> None:
+    """IndexError_ unless the index embedded and tokenised passages as `index_text` does now."""
+    from assistant.index.text import TEXT_FORMAT
+
+    built = manifest.get("text_format")
+    if built != TEXT_FORMAT:
+        raise IndexError_(
+            f"this index was built with passage text format {built!r}, the code now indexes {TEXT_FORMAT!r} "
+            f"(law title and chapter headers): {REBUILD}"
+        )
+
+
 def check_compatible(manifest: dict, embedder_name: str | None, chunker_version: str | None = None,
                      dim: int | None = None) -> None:
     """IndexError_ if the index was built with another embedder, dimension or chunker than asked for."""
+    check_text_format(manifest)
     built_with = manifest["embedder"]
     if (embedder_name is not None and embedder_name != built_with) or (dim is not None and dim != manifest["dim"]):
         wanted = f"'{embedder_name or built_with}'" + (f" ({dim}-d)" if dim else "")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.index.text import index_text
 from assistant.ingest import (IngestResult, absolute, corpus_hashes, default_name, embedder_name, save_signals,
                               load_documents, to_passages, unique, write_index)
 from assistant.settings import Settings
@@ -85,8 +86,8 @@ class ChunkAndEmbed:
 
 
 def embed_text(p: Passage) -> str:
-    """The string the index embeds for a passage (kept in one place so Ray and single-process agree)."""
-    return p.text
+    """The string the index embeds for a passage: the same `index_text` build_index embeds."""
+    return index_text(p)
 
 
 def embed_in_batches(embedder, texts: list[str], size: int) -> np.ndarray:

@@ -1,0 +1,47 @@
+"""The text an index embeds and tokenises for a passage: a contextual header plus the passage text.
+
+A lay question often names the law or the chapter ("租赁合同", "Fundamental Rights") rather than the
+article's own words, so the header gives both the embedding and BM25 that context:
+
+    民法典 第七章 合同的权利义务终止
+    第五百七十一条
+    债务人将标的物……
+
+Header = the law's short title (without the prefix 中华人民共和国) + the hierarchy path below the
+title (parts, chapters, sections), + the pinpoint label when the text does not already start with
+it. Passage.text, shown to users and to the model, is unchanged; only the index sees this string.
+Build, update and the Ray build all call `index_text`, so they embed exactly the same strings.
+`TEXT_FORMAT` is recorded in the manifest: an index built with another format must be rebuilt.
+"""
+from __future__ import annotations
+
+from assistant.types import Passage
+
+TEXT_FORMAT = "header-1"  # bump when index_text changes: old indexes are refused with the rebuild message
+PREFIXES = ("中华人民共和国",)
+
+
+def short_title(title: str) -> str:
+    """The law's title without a redundant state prefix: 中华人民共和国民法典 -> 民法典."""
+    title = title.strip()
+    for prefix in PREFIXES:
+        if title.startswith(prefix) and len(title) > len(prefix):
+            return title[len(prefix):]
+    return title
+
+
+def header(p: Passage) -> str:
+    """Short title + hierarchy below it (+ the label when the text does not start with it), one line."""
+    path = [part.strip() for part in p.path if part and part.strip()]
+    if path and path[0] == p.title.strip():
+        path = path[1:]
+    if path and p.text.lstrip().startswith(path[-1]):
+        path = path[:-1]  # the label (第五百七十一条) already heads the text
+    parts = [short_title(p.title), *path] if p.title.strip() else path
+    return " ".join(dict.fromkeys(x for x in parts if x))
+
+
+def index_text(p: Passage) -> str:
+    """The string embedded and BM25-tokenised for `p`: its header line, then its text."""
+    head = header(p)
+    return f"{head}\n{p.text}" if head else p.text
