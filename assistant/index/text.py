@@ -7,9 +7,9 @@ article's own words, so the header gives both the embedding and BM25 that contex
     第五百七十一条
     债务人将标的物……
 
-Header = the law's short title (without the prefix 中华人民共和国) + the hierarchy path below the
-title (parts, chapters, sections), + the pinpoint label when the text does not already start with
-it. Passage.text, shown to users and to the model, is unchanged; only the index sees this string.
+Header = the law's short title (without the prefix 中华人民共和国) + the hierarchy path between the
+title and the passage's own pinpoint label (parts, chapters, sections). The label itself (第五百七十一条,
+Art. 21) stays out of the header: it is in the cite, and statute text usually starts with it. Passage.text, shown to users and to the model, is unchanged; only the index sees this string.
 Build, update and the Ray build all call `index_text`, so they embed exactly the same strings.
 `TEXT_FORMAT` is recorded in the manifest: an index built with another format must be rebuilt.
 """
@@ -31,12 +31,12 @@ def short_title(title: str) -> str:
 
 
 def header(p: Passage) -> str:
-    """Short title + hierarchy below it (+ the label when the text does not start with it), one line."""
+    """Short title + the divisions between it and the passage's label, on one line."""
     path = [part.strip() for part in p.path if part and part.strip()]
     if path and path[0] == p.title.strip():
         path = path[1:]
-    if path and p.text.lstrip().startswith(path[-1]):
-        path = path[:-1]  # the label (第五百七十一条) already heads the text
+    if path and p.cite.strip().endswith(path[-1]):
+        path = path[:-1]  # the pinpoint label (第五百七十一条, Art. 21, para 3), not a division
     parts = [short_title(p.title), *path] if p.title.strip() else path
     return " ".join(dict.fromkeys(x for x in parts if x))
 

@@ -10,6 +10,7 @@ from assistant.embed.hashing import HashingEmbedder
 from assistant.errors import IndexError_, IndexLocked
 from assistant.index import NoIndex, build_index, dense, open_index, read_manifest, update_index
 from assistant.index.lock import writer_lock
+from assistant.index.text import index_text
 from assistant.types import Filters
 from tests.conftest import make_passage
 
@@ -32,7 +33,7 @@ class FailingEmbedder(HashingEmbedder):
 
 
 class VectorEmbedder:
-    """Serves fixed vectors: the passage text "v<i>" embeds to row i of the table."""
+    """Serves fixed vectors: the passage text "v<i>" embeds to row i of the table (after its header line)."""
 
     name, max_tokens = "vectors", 16
 
@@ -40,7 +41,7 @@ class VectorEmbedder:
         self.table, self.dim = table, table.shape[1]
 
     def embed_passages(self, texts):
-        return self.table[[int(t[1:]) for t in texts]]
+        return self.table[[int(t.rsplit("\n", 1)[-1][1:]) for t in texts]]
 
 
 def clustered(n: int, dim: int, seed: int = 0) -> np.ndarray:
@@ -80,7 +81,7 @@ def test_get_returns_passages_in_asked_order(tmp_index, tiny_passages):
 
 def test_dense_search_finds_a_passage_from_its_own_text(tmp_index, tiny_passages, hashing_embedder):
     index = open_index(tmp_index)
-    queries = hashing_embedder.embed_queries([tiny_passages[2].text, tiny_passages[7].text])
+    queries = hashing_embedder.embed_queries([index_text(tiny_passages[2]), index_text(tiny_passages[7])])
     found = index.dense_search(queries, k=3)
     assert [hits[0][0] for hits in found] == [tiny_passages[2].id, tiny_passages[7].id]
     assert found[0][0][1] == pytest.approx(1.0, abs=1e-5)
@@ -150,7 +151,7 @@ def test_update_embeds_only_new_passages(tmp_path, tiny_passages):
     new = [extra("Every person arrested shall be produced before the nearest magistrate.")]
     report = update_index(tmp_path / "ix", tiny_passages[2:] + new, embedder, corpus_hashes={"a": "2"})
     assert (report.added, report.removed, report.kept, report.embedded) == (1, 2, 8, 1)
-    assert embedder.texts == [new[0].text]
+    assert embedder.texts == [index_text(new[0])]
     index = open_index(tmp_path / "ix")
     assert set(index.all_ids()) == {p.id for p in tiny_passages[2:] + new}
     assert index.manifest["corpus_hashes"] == {"a": "2"} and index.manifest["version"] == report.version
