@@ -1,6 +1,8 @@
 """Answers: `Assistant.ask` end to end (retrieval -> local model -> citation and support check) on the
 30 questions of bench/data/india_qa.jsonl (20 answerable with gold pinpoints, 10 the india pack does
 not answer) against the built india index (index/india, MiniLM), per (model, adapter) configuration.
+When index/india cannot be opened by the current code (e.g. built with an older passage text format),
+the india pack is built once into bench/out/india-home/india and the rows say so.
 
 - citation precision: share of the answers' citations whose passage was retrieved (is in the answer's
   hits) and supports its sentence (`Citation.supported`), over all 30 questions' citations.
@@ -12,13 +14,17 @@ not answer) against the built india index (index/india, MiniLM), per (model, ada
 - time to first token (prompt processing included) and decode tokens/s: medians over the questions
   that reached the model (questions refused at retrieval never call it); the model is loaded first.
 - FAQ throughput: `answer_file` over the first N rows of corpus/faq/sample_faq.csv (10; quick 3) with
-  the first configuration's Assistant, in questions/min (batched retrieval + generation + writing).
+  the first configuration's Assistant (run before its questions), in questions/min (batched
+  retrieval + generation + writing).
 
 Default configurations: qwen-0.5b + adapter default (assistant/adapters/qwen-0.5b/; the row says when
 it is not shipped and the base model ran), qwen-0.5b + adapter none; quick: smollm2 + none on 6
 questions (4 answerable, 2 unanswerable). Environment overrides for a shorter run:
 BENCH_ANSWERS_CONFIGS="qwen-0.5b:default,qwen-0.5b:none", BENCH_ANSWERS_QUESTIONS=N (the first 2N/3
-answerable and N/3 unanswerable, in file order), BENCH_ANSWERS_FAQ_ROWS=N (0 skips the FAQ row).
+answerable and N/3 unanswerable, in file order), BENCH_ANSWERS_FAQ_ROWS=N (0 skips the FAQ row),
+BENCH_ANSWERS_DEADLINE=HH:MM (UTC: questions go in 2 answerable : 1 unanswerable order and none is
+started after it; the rows give the subset actually asked). The FAQ row runs first, on the first
+configuration.
 Per-question results (answer, citations with their checks, hits, timings) are written as JSON to
 <out>/sections/answers/<model>+<adapter>.json after every question. Audit logging is off.
 
@@ -162,12 +168,12 @@ def india_index(ctx: Context) -> tuple[Path, str]:
         index = open_index(shipped)
         return shipped, f"index/india ({index.count} passages)"
     except IndexError_ as exc:
-        ctx.log(f"answers: index/india is not usable by this code ({exc}); using a fresh india build")
+        ctx.log(f"india index: index/india is not usable by this code ({exc}); using a fresh india build")
     home = BENCH_DIR / "out" / "india-home"
     try:
         index = open_index(home / "india")
     except Exception:  # missing or stale: build it (MiniLM, ~2 min on the shared 2-core CPU)
-        ctx.log(f"answers: building the india pack into {home / 'india'}")
+        ctx.log(f"india index: building the india pack into {home / 'india'}")
         ingest(["india"], Settings(home=home, embedder="minilm"), name="india")
         index = open_index(home / "india")
     return home / "india", f"india pack rebuilt by the bench ({index.count} passages; index/india is stale)"
@@ -201,9 +207,35 @@ def record(item: dict, answer, seconds: float) -> dict:
     }
 
 
-def ask_all(ctx: Context, assistant, items: list[dict], target: Path, label: str) -> list:
+def interleaved(items: list[dict]) -> list[dict]:
+    """Two answerable, one unanswerable, repeated (file order within each kind): every prefix keeps 2:1."""
+    yes, no = [i for i in items if i["answerable"]], [i for i in items if not i["answerable"]]
+    out = []
+    while yes or no:
+        out += yes[:2] + no[:1]
+        yes, no = yes[2:], no[1:]
+    return out
+
+
+def deadline() -> float | None:
+    """BENCH_ANSWERS_DEADLINE=HH:MM (UTC, today): no new question is asked after it (epoch seconds)."""
+    from datetime import datetime, timezone
+
+    value = os.environ.get("BENCH_ANSWERS_DEADLINE", "").strip()
+    if not value:
+        return None
+    hour, minute = map(int, value.split(":"))
+    return datetime.now(timezone.utc).replace(hour=hour, minute=minute, second=0, microsecond=0).timestamp()
+
+
+def ask_all(ctx: Context, assistant, items: list[dict], target: Path, label: str,
+            stop_at: float | None = None) -> tuple[list[dict], list]:
+    """(the items asked, their answers); with stop_at, questions not started by then are left out."""
     answers, records = [], []
     for n, item in enumerate(items, start=1):
+        if stop_at is not None and time.time() >= stop_at:
+            ctx.log(f"answers: {label}: deadline reached after {n - 1} of {len(items)} questions")
+            break
         started = time.perf_counter()
         answer = assistant.ask(item["question"])
         records.append(record(item, answer, time.perf_counter() - started))
@@ -211,7 +243,7 @@ def ask_all(ctx: Context, assistant, items: list[dict], target: Path, label: str
         target.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
         ctx.log(f"answers: {label} {n}/{len(items)} {'refused' if answer.refused else 'answered'} "
                 f"in {records[-1]['seconds']} s: {item['question'][:60]}")
-    return answers
+    return items[: len(answers)], answers
 
 
 def pct(pair: tuple[int, int]) -> float | str:
@@ -268,17 +300,24 @@ def run(ctx: Context) -> list[dict]:
     folder = out_dir(ctx)
     folder.mkdir(parents=True, exist_ok=True)
     index_dir, index_label = india_index(ctx)
-    rows, subset = [], f"{subset_label(items)}; {index_label}"
+    stop_at = deadline()
+    if stop_at is not None:
+        items = interleaved(items)
+    rows = []
     for i, (model, adapter) in enumerate(configs_for(ctx)):
         used = resolve_adapter(model, adapter)
         label = adapter_label(model, adapter, str(used or ""))
         ctx.log(f"answers: {label}: loading")
         load_s, assistant = timed(lambda m=model, a=adapter: make_assistant(m, a, index_dir))
-        answers = ask_all(ctx, assistant, items, folder / f"{model}+{adapter}.json", label)
-        rows += config_rows(label, score(items, answers), subset)
-        rows.append(row("load index + model", round(load_s, 1), unit="s", runs=1, subset=subset, config=label))
         if i == 0 and faq_rows:
             rows.append(faq_row(ctx, assistant, label, faq_rows))
+        asked, answers = ask_all(ctx, assistant, items, folder / f"{model}+{adapter}.json", label, stop_at)
+        subset = f"{subset_label(asked)}; {index_label}"
+        if stop_at is not None:
+            subset = subset.replace("the first of each kind in file order",
+                                    "the first asked in 2 answerable : 1 unanswerable order before the time limit")
+        rows += config_rows(label, score(asked, answers), subset)
+        rows.append(row("load index + model", round(load_s, 1), unit="s", runs=1, subset=subset, config=label))
         del assistant, answers
     return rows
 

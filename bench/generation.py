@@ -5,9 +5,9 @@ peak RSS (`resource.getrusage(RUSAGE_SELF).ru_maxrss`: torch, transformers, the 
 is that model's alone. In the child: torch and transformers are imported, then `load_model` reads the
 cached dequantized folder (index/.cache/models/<name>/) — that is the load time; then one untimed
 warm-up generation of 2 tokens, then the fixed answering prompt is streamed through `HFGenerator.stream`
-(greedy, up to 64 new tokens) 3 times (quick: once). Time to first token = from the call to the first
-piece (chat template, tokenisation and the prompt's forward pass); decode tokens/s = (pieces - 1) /
-(time after the first piece). Medians over the runs.
+(greedy, exactly 64 new tokens: end-of-sequence is held back with min_new_tokens) 3 times (quick: once).
+Time to first token = from the call to the first piece (chat template, tokenisation and the prompt's
+forward pass); decode tokens/s = (pieces - 1) / (time after the first piece). Medians over the runs.
 
 The prompt: `build_messages` for a fixed question ("How have the courts read the right to life and
 personal liberty under Article 21?") over the india index's top hybrid hits, as many as bring it
@@ -59,7 +59,8 @@ def count_tokens(messages: list[dict]) -> int:
         from transformers import AutoTokenizer
 
         tok = AutoTokenizer.from_pretrained(folder)
-        return len(tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=True))
+        encoded = tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)
+        return len(encoded["input_ids"])
     return round(sum(len(m["content"].split()) for m in messages) * 4 / 3)
 
 
@@ -105,6 +106,7 @@ def measure_child(name: str, prompt_file: Path, runs: int, max_new_tokens: int) 
     gen = HFGenerator.load(name, cache_dir())
     load_s = time.perf_counter() - started
     list(gen.stream([{"role": "user", "content": "Hello"}], 2))  # warm-up
+    gen.model.generation_config.min_new_tokens = max_new_tokens  # no early end: every run decodes the same count
     prompt_tokens = int(gen._inputs(messages)["input_ids"].shape[-1])
     first, speed, pieces = [], [], []
     for _ in range(runs):
@@ -135,7 +137,7 @@ def run_child(name: str, prompt_file: Path, runs: int, timeout: float = 1500) ->
 
 def model_rows(m: dict, qwen_tokens: int) -> list[dict]:
     subset = (f"fixed answering prompt: {m['prompt_tokens']} tokens for this model ({qwen_tokens} qwen tokens), "
-              f"up to {MAX_NEW_TOKENS} new tokens (got {m['new_tokens']}), greedy; fresh process")
+              f"{MAX_NEW_TOKENS} new tokens (got {m['new_tokens']}), greedy; fresh process")
     common = {"subset": subset, "model": m["model"]}
     return [
         row("time to first token (median)", round(m["first_token_s"], 2), unit="s", runs=m["runs"], **common),

@@ -30,8 +30,9 @@ def _hyper_table(recipe: dict) -> str:
 def _loss_line(losses: list[float]) -> str:
     if not losses:
         return "no steps run in this session"
-    head, tail = losses[: max(1, len(losses) // 10)], losses[-max(1, len(losses) // 10):]
-    return f"mean of first {len(head)} steps {sum(head) / len(head):.3f} -> last {len(tail)} steps {sum(tail) / len(tail):.3f}"
+    head, tail = losses[: max(1, len(losses) // 4)], losses[-max(1, len(losses) // 4):]
+    return (f"mean of the first {len(head)} steps {sum(head) / len(head):.3f} -> last {len(tail)} steps "
+            f"{sum(tail) / len(tail):.3f} (one sequence per step, so single steps are noisy)")
 
 
 def card_text(recipe: dict, summary: dict, eval_md: str = "") -> str:

@@ -2,8 +2,8 @@
 on hand-made Answer objects."""
 import pytest
 
-from bench.answers import (citation_ok, citation_precision, gold_citations, gold_hit, load_questions, matches_gold,
-                           refusal_accuracy, answer_rate, score)
+from bench.answers import (answer_rate, citation_ok, citation_precision, gold_citations, gold_hit, interleaved,
+                           load_questions, matches_gold, refusal_accuracy, score)
 from assistant.types import Answer, Citation, Hit, Passage
 
 
@@ -114,3 +114,10 @@ def test_question_file_and_subsets():
     assert all(i["gold"] for i in items if i["answerable"]) and not any(i["gold"] for i in items if not i["answerable"])
     quick = load_questions(6)
     assert [i["answerable"] for i in quick] == [True] * 4 + [False] * 2
+
+
+def test_interleaved_order_keeps_two_answerable_per_unanswerable():
+    order = interleaved(load_questions())
+    assert len(order) == 30 and {i["question"] for i in order} == {i["question"] for i in load_questions()}
+    assert [i["answerable"] for i in order[:6]] == [True, True, False, True, True, False]
+    assert all(sum(i["answerable"] for i in order[:n]) == 2 * n // 3 for n in (3, 9, 15, 30))
