@@ -1,6 +1,8 @@
-"""Answers: `Assistant.ask` end to end (retrieval -> local model -> citation and support check) on the
-30 questions of bench/data/india_qa.jsonl (20 answerable with gold pinpoints, 10 the india pack does
-not answer) against the built india index (index/india, MiniLM), per (model, adapter) configuration.
+"""Answers: citations, refusals and speed of `Assistant.ask`, per (model, adapter) configuration.
+
+`Assistant.ask` end to end (retrieval -> local model -> citation and support check) on the 30
+questions of bench/data/india_qa.jsonl (20 answerable with gold pinpoints, 10 the india pack does not
+answer) against the built india index (index/india, MiniLM), per (model, adapter) configuration.
 When index/india cannot be opened by the current code (e.g. built with an older passage text format),
 the india pack is built once into bench/out/india-home/india and the rows say so.
 
@@ -25,8 +27,8 @@ answerable and N/3 unanswerable, in file order), BENCH_ANSWERS_FAQ_ROWS=N (0 ski
 BENCH_ANSWERS_DEADLINE=HH:MM (UTC: questions go in 2 answerable : 1 unanswerable order and none is
 started after it; the rows give the subset actually asked). The FAQ row runs first, on the first
 configuration.
-Per-question results (answer, citations with their checks, hits, timings) are written as JSON to
-<out>/sections/answers/<model>+<adapter>.json after every question. Audit logging is off.
+Per-question results (answer, the model's raw text, citations with their checks, hits, timings) go to
+<out>/sections/answers/<model>+<adapter>.json (JSON, rewritten after every question). No audit log.
 
 Run:  .venv/bin/python -m bench --only answers [--quick]
 """
@@ -236,9 +238,9 @@ def ask_all(ctx: Context, assistant, items: list[dict], target: Path, label: str
         if stop_at is not None and time.time() >= stop_at:
             ctx.log(f"answers: {label}: deadline reached after {n - 1} of {len(items)} questions")
             break
-        started = time.perf_counter()
-        answer = assistant.ask(item["question"])
-        records.append(record(item, answer, time.perf_counter() - started))
+        started, pieces = time.perf_counter(), []
+        answer = assistant.ask(item["question"], on_token=pieces.append)
+        records.append({**record(item, answer, time.perf_counter() - started), "generated": "".join(pieces)})
         answers.append(answer)
         target.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
         ctx.log(f"answers: {label} {n}/{len(items)} {'refused' if answer.refused else 'answered'} "
