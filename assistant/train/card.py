@@ -20,7 +20,7 @@ _BASES = {
 def _hyper_table(recipe: dict) -> str:
     keys = ["method", "base", "r", "alpha", "dropout", "target_modules", "layers", "num_virtual_tokens",
             "encoder_hidden_size", "lr", "warmup_steps", "batch_size", "grad_accum", "max_steps", "epochs",
-            "max_len", "max_answer_chars", "grad_checkpointing", "k", "refusal_rate", "dev_size", "english_repeat", "seed"]
+            "max_len", "max_answer_chars", "loss_tokens", "grad_checkpointing", "k", "refusal_rate", "dev_size", "english_repeat", "seed"]
     lora_only = {"r", "alpha", "dropout", "target_modules", "layers"}
     pt_only = {"num_virtual_tokens", "encoder_hidden_size"}
     skip = pt_only if recipe["method"] == "lora" else lora_only

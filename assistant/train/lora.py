@@ -52,6 +52,8 @@ class Recipe:
     english: bool = True
     english_repeat: int = 2
     max_answer_chars: int = 300  # reference answers cut to whole sentences up to this length
+    loss_tokens: int | None = 80  # token-weighted loss: summed over target tokens / (this x sequences);
+    # None = mean per sequence, which lets 7-token refusals outweigh answers (the model learns to always refuse)
     limit: int | None = None  # first N training records (tests, dry runs)
 
     @classmethod
@@ -207,8 +209,8 @@ def prepare_items(recipe: Recipe, tokenizer, examples=None) -> tuple[list[dict],
 
 
 def step_loss(model, items: list[dict], pad_id: int, positions: bool = True) -> tuple[torch.Tensor, int]:
-    """Mean cross-entropy over target tokens. Logits are computed only for the last positions that hold
-    targets (`logits_to_keep`): the 150k-word output layer is not run over the prompt."""
+    """Summed cross-entropy over target tokens, and their count. Logits are computed only for the last
+    positions that hold targets (`logits_to_keep`): the 150k-word output layer is not run over the prompt."""
     batch = collate(items, pad_id)
     labels = batch.pop("labels")
     keep = max(sum(1 for x in i["labels"] if x != -100) for i in items) + 1
@@ -217,22 +219,28 @@ def step_loss(model, items: list[dict], pad_id: int, positions: bool = True) -> 
     logits = model(**batch, logits_to_keep=keep).logits[:, -keep:]
     targets = labels[:, -keep:]
     loss = torch.nn.functional.cross_entropy(
-        logits[:, :-1].reshape(-1, logits.shape[-1]).float(), targets[:, 1:].reshape(-1), ignore_index=-100
+        logits[:, :-1].reshape(-1, logits.shape[-1]).float(), targets[:, 1:].reshape(-1), ignore_index=-100,
+        reduction="sum",
     )
     return loss, int((targets != -100).sum())
 
 
 def optimizer_step(model, optimizer, params, batches: list[list[dict]], recipe: Recipe, pad_id: int):
-    """One update over `grad_accum` micro-batches; returns (mean loss, target tokens)."""
-    total, tokens = 0.0, 0
+    """One update over `grad_accum` micro-batches; returns (mean loss per target token, target tokens).
+
+    With `recipe.loss_tokens` every target token weighs the same whatever its sequence's length;
+    without it each sequence's mean loss weighs the same."""
+    sums, counts = [], []
     for items in batches:
-        loss, n = step_loss(model, items, pad_id, recipe.method == "lora")
-        (loss / len(batches)).backward()
-        total, tokens = total + loss.item() / len(batches), tokens + n
+        total, n = step_loss(model, items, pad_id, recipe.method == "lora")
+        norm = recipe.loss_tokens * len(items) * len(batches) if recipe.loss_tokens else max(n, 1) * len(batches)
+        (total / norm).backward()
+        sums.append(total.item())
+        counts.append(n)
     torch.nn.utils.clip_grad_norm_(params, 1.0)
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
-    return total, tokens
+    return sum(sums) / max(1, sum(counts)), sum(counts)
 
 
 def train_loop(model, tokenizer, items, recipe: Recipe, out_dir: Path, resume: bool = True) -> dict:

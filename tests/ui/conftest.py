@@ -26,6 +26,7 @@ def ui_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("LEGAL_ASSISTANT_HOME", str(home))
     monkeypatch.setenv("LEGAL_ASSISTANT_INDEX", INDEX)
     monkeypatch.setenv("LEGAL_ASSISTANT_MODEL", "scripted")
+    monkeypatch.setenv("LEGAL_ASSISTANT_MIN_DENSE_SCORE", "0.1")  # the hashing fake's cosines run lower than MiniLM's
     st.cache_resource.clear()
     yield home
     st.cache_resource.clear()

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
+import subprocess
+import sys
 import threading
 
 from assistant.audit import AuditLog
@@ -70,18 +71,20 @@ def test_concurrent_records_never_interleave(tmp_path):
     assert all(r["answer"] == r["question"][1:].replace("-", ":") + ":" + big for r in records)
 
 
-def _append_from_process(home: str, tag: str) -> None:
-    settings = Settings(home=home)
-    for j in range(20):
-        AuditLog.for_settings(settings).record(answer(f"{tag}{j}", tag * 100_000), settings)
+APPEND = """
+import sys
+from assistant.audit import AuditLog
+from assistant.settings import Settings
+from assistant.types import Answer
+home, tag = sys.argv[1], sys.argv[2]
+settings = Settings(home=home)
+for j in range(20):
+    AuditLog.for_settings(settings).record(Answer(f"{tag}{j}", tag * 100_000, [], []), settings)
+"""
 
 
 def test_processes_appending_together(tmp_path):
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_append_from_process, args=(str(tmp_path), tag)) for tag in "ab"]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
+    procs = [subprocess.Popen([sys.executable, "-c", APPEND, str(tmp_path), tag]) for tag in "ab"]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
     records = AuditLog(tmp_path / "audit.jsonl").read()
     assert len(records) == 40 and all(r["answer"] == r["question"][0] * 100_000 for r in records)
