@@ -30,6 +30,7 @@ MODULES = {
     "load": "bench.load",  # concurrent asks on one Assistant
     "answers": "bench.answers",  # issue #9: ROUGE-L / token F1 / citation precision / refusal accuracy
     "generation": "bench.generation",  # issue #9: time to first token, tokens/s, peak RSS
+    "multilingual": "bench.multilingual",  # English questions over PRC law; KoBLEX when korea is installed
 }
 
 
