@@ -14,6 +14,8 @@ COLUMNS = [  # (key in a setting's summary, header, format)
     ("cite_precision", "cite P", "{:.2f}"),
     ("cite_recall", "cite R", "{:.2f}"),
     ("refusal_accuracy", "refusal acc", "{:.2f}"),
+    ("refusal_nearest", "refusal acc, nearest", "{:.2f}"),
+    ("refusal_other", "refusal acc, other", "{:.2f}"),
     ("false_refusal", "false refusal", "{:.2f}"),
     ("seconds_per_answer", "s/answer", "{:.1f}"),
     ("tokens_per_s", "tok/s", "{:.1f}"),
@@ -39,7 +41,8 @@ def notes(meta: dict) -> str:
             f"max_new_tokens = {meta['max_new_tokens']}, {meta['threads']} CPU threads. Text scores compare with the "
             "lawyer reference answers (character tokens for Chinese); citation P/R compare cited passages with the "
             "gold articles shown; refusal acc = share of withheld-evidence items answered with the refusal "
-            "sentence; false refusal = share of answerable items refused.")
+            "sentence (nearest: the passages nearest the question once its gold is removed; other: the passages "
+            "retrieved for another dev question); false refusal = share of answerable items refused.")
 
 
 def chart(summaries: dict[str, dict], path: Path) -> Path:

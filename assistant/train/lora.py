@@ -48,7 +48,7 @@ class Recipe:
     # data
     k: int = 4
     refusal_rate: float = 0.2
-    dev_size: int = 60
+    dev_size: int = 100  # = data.DEV_SIZE; a recipe must not train on what eval holds out
     english: bool = True
     english_repeat: int = 2
     max_answer_chars: int = 300  # reference answers cut to whole sentences up to this length

@@ -76,6 +76,23 @@ def test_refusal_examples_withhold_gold_and_target_the_refusal(articles):
     assert not any("第十条" in h.passage.cite or "第八十二条" in h.passage.cite for h in ex.hits)
 
 
+def test_other_question_refusals_show_the_decoys_passages(articles):
+    wages = "试用期最长可以约定多久？"
+    ex = d.build_example("lecoqa:x", "公司不签劳动合同怎么办？", "", [], articles, "zh", k=1, refusal=True,
+                         max_answer_chars=100, decoy=wages)
+    near = d.build_example("lecoqa:x", "公司不签劳动合同怎么办？", "", [], articles, "zh", k=1, refusal=True,
+                           max_answer_chars=100)
+    assert (ex.withheld, near.withheld) == ("other", "nearest")
+    assert ex.hits[0].passage.cite.endswith("第十九条") and not near.hits[0].passage.cite.endswith("第十九条")
+
+
+def test_refusal_variants_split_about_half_and_decoys_are_other_questions():
+    share = sum(d.withheld_variant(f"lecoqa:{i}") == "other" for i in range(2000)) / 2000
+    assert 0.45 < share < 0.55
+    questions = ["a", "b", "c"]
+    assert all(d.decoy_question(f"q{i}", questions, "b") in {"a", "c"} for i in range(20))
+
+
 def test_refusal_share_is_about_the_rate():
     share = sum(d.is_refusal_case(f"lecoqa:{i}", 0.2) for i in range(2000)) / 2000
     assert 0.17 < share < 0.23
