@@ -28,6 +28,7 @@ MODULES = {
     "scale": "bench.scale",  # Ray build, ANN recall, memory per million passages
     "support": "bench.support",  # support checker vs hand labels
     "load": "bench.load",  # concurrent asks on one Assistant
+    "tuning": "bench.tuning",  # issue #4: zero-shot / few-shot / LoRA / P-tuning on the LeCoQA dev split
     "answers": "bench.answers",  # issue #9: ROUGE-L / token F1 / citation precision / refusal accuracy
     "generation": "bench.generation",  # issue #9: time to first token, tokens/s, peak RSS
     "multilingual": "bench.multilingual",  # English questions over PRC law; KoBLEX when korea is installed

@@ -49,7 +49,8 @@ refusal sentence when the passages do not answer it.
 - Prompt passages: the gold articles (from the `prc` pack's `laws.db`, or LeCoQA's inline text when the pack
   lacks them) mixed with BM25 distractors from the pack, shuffled, k = {recipe.get('k')}; targets are the
   reference answers (cut to whole sentences) with `[n]` after the sentences the gold articles support.
-- About {int(100 * recipe.get('refusal_rate', 0))}% refusal examples (gold withheld, target = the refusal sentence).
+- About {int(100 * recipe.get('refusal_rate', 0))}% refusal examples (gold withheld, target = the refusal sentence): half show
+  the passages nearest the question once its gold is removed, half the passages retrieved for another question.
 - English: a handful of hand-written questions over the Constitution of India (`india` pack), repeated
   {recipe.get('english_repeat')}x. Counts: {json.dumps(data)}.
 
@@ -61,7 +62,7 @@ refusal sentence when the passages do not answer it.
 ## Training run
 - optimizer steps: {summary.get('steps')} (sequences seen: {summary.get('steps', 0) * recipe.get('batch_size', 1) * recipe.get('grad_accum', 1)});
   trainable parameters: {summary.get('trainable_params')}; median seconds per optimizer step: {summary.get('s_per_step')}
-  (2-core CPU shared with other jobs, fp32)
+  (2-core CPU, fp32)
 - loss: {_loss_line(summary.get('losses', []))}
 
 ## Evaluation
