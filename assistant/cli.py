@@ -328,8 +328,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", nargs="+", default=["zero-shot", "lora"],
                    help="zero-shot | few-shot[:k] | lora[:adapter folder] | ptuning:<adapter folder>")
     p.add_argument("--base", default="qwen-0.5b")
-    p.add_argument("--n", type=int, default=24, help="dev questions (about a quarter with evidence withheld)")
-    p.add_argument("--max-new-tokens", dest="max_new_tokens", type=int, default=160)
+    p.add_argument("--n", type=int, default=32, help="dev questions (about a quarter with evidence withheld)")
+    p.add_argument("--max-new-tokens", dest="max_new_tokens", type=int, default=128)
     p.add_argument("-k", type=int, default=4)
     p.add_argument("--out", default="runs/eval")
     p.set_defaults(func=cmd_eval)

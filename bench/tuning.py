@@ -9,9 +9,11 @@ Chinese); citation precision and recall of the cited passages against the gold a
 refusal accuracy on withheld-evidence items (all, nearest, other); false refusals on answerable items;
 seconds per answer and decode tokens/s. Differences LoRA − zero-shot come with a paired bootstrap 95%
 interval over the answerable items (2,000 resamples, seed 13); "met" needs its lower end above 0.
-Full: 48 items (36 answerable, 12 withheld), max 160 new tokens, the four settings; adapters are the
+Full: 32 items (24 answerable, 8 withheld), max 128 new tokens, the four settings; adapters are the
 shipped ones (assistant/adapters/); a missing one gives a row saying so. Quick: 4 items, 40 new
-tokens, zero-shot and LoRA. Every answer: <out>/tuning/results.json.
+tokens, zero-shot and LoRA. Every answer: runs/eval/results.json, the folder `legal-assistant eval`
+writes by default: a setting already measured there on the same items and decoding (and, for an
+adapter, the same weights file) is reused, not rerun, so a full run by hand and the bench agree.
 
 Run:  .venv/bin/python -m bench --only tuning [--quick]
 """
@@ -23,7 +25,8 @@ from pathlib import Path
 from bench import REPO_ROOT, Benchmark, Context, machine
 
 ADAPTERS = REPO_ROOT / "assistant" / "adapters"
-FULL = {"n": 48, "max_new_tokens": 160,
+EVAL_DIR = REPO_ROOT / "runs" / "eval"
+FULL = {"n": 32, "max_new_tokens": 128,
         "settings": ["zero-shot", "few-shot:1", f"lora:{ADAPTERS / 'qwen-0.5b'}",
                      f"ptuning:{ADAPTERS / 'qwen-0.5b-ptuning'}"]}
 QUICK = {"n": 4, "max_new_tokens": 40, "settings": ["zero-shot", f"lora:{ADAPTERS / 'qwen-0.5b'}"]}
@@ -81,7 +84,7 @@ def run(ctx: Context) -> list[dict]:
         adapter = parse_setting(text).adapter
         (present if adapter is None or Path(adapter).is_dir() else missing).append(text)
     result = run_eval(present, n_questions=plan["n"], max_new_tokens=plan["max_new_tokens"],
-                      out_dir=ctx.scratch / "tuning", reuse=False)
+                      out_dir=ctx.scratch / "tuning" if ctx.quick else EVAL_DIR)
     summaries, items = result["summaries"], result["items"]
     any_rows = next(iter(items.values()))
     label = (f"{sum(r['kind'] == 'answer' for r in any_rows)} answerable + "

@@ -5,10 +5,11 @@ distractors only for the withheld-evidence items), greedily; the report has ROUG
 citation precision/recall, refusal accuracy and latency.
 
     .venv/bin/python -m assistant.evaluate --settings zero-shot few-shot:1 lora:assistant/adapters/qwen-0.5b \
-        --n 24 --max-new-tokens 160 --out runs/eval
+        --n 32 --max-new-tokens 128 --out runs/eval
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -117,8 +118,19 @@ def evaluate_setting(setting: Setting, examples, base: str, cache_dir: Path, max
         shots = pool.get(ex.language, [])[: setting.shots]
         answer, seconds, new_tokens = generate(model, tokenizer, ex.messages(shots), max_new_tokens)
         rows.append({**score(ex, answer), "seconds": round(seconds, 2), "new_tokens": new_tokens,
-                     "adapter": setting.adapter})
+                     "adapter": setting.adapter, "adapter_sha256": weights_hash(setting.adapter)})
     return rows
+
+
+def _same_adapter(row: dict, adapter: str | None) -> bool:
+    """An earlier row was made with this adapter folder and the folder's files have not changed since."""
+    return row.get("adapter") == adapter and row.get("adapter_sha256") == weights_hash(adapter)
+
+
+def weights_hash(adapter: str | None) -> str | None:
+    """sha256 of the adapter's weights file (not its model card, which eval figures are written into)."""
+    weights = Path(adapter) / "adapter_model.safetensors" if adapter else None
+    return hashlib.sha256(weights.read_bytes()).hexdigest() if weights and weights.is_file() else None
 
 
 def previous_results(out_dir: Path, meta: dict) -> tuple[dict, dict]:
@@ -131,7 +143,7 @@ def previous_results(out_dir: Path, meta: dict) -> tuple[dict, dict]:
     return (old["summaries"], old["items"]) if same else ({}, {})
 
 
-def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int = 24, max_new_tokens: int = 160,
+def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int = 32, max_new_tokens: int = 128,
              out_dir: str | Path = "runs/eval", k: int = 4, threads: int = 2, cache_dir=None,
              reuse: bool = True) -> dict:
     """Evaluate each setting on the same dev items; writes results.md/.json/chart.png after each setting.
@@ -150,7 +162,7 @@ def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int =
             "threads": threads, "qids": [e.qid for e in examples]}
     summaries, items = previous_results(out_dir, meta) if reuse else ({}, {})
     for setting in parsed:
-        if setting.name in summaries and items[setting.name][0].get("adapter") == setting.adapter:
+        if setting.name in summaries and _same_adapter(items[setting.name][0], setting.adapter):
             continue
         items[setting.name] = evaluate_setting(setting, examples, base, cache, max_new_tokens, pool)
         summaries[setting.name] = summarize(items[setting.name])

@@ -54,3 +54,18 @@ def test_refusal_detection_accepts_the_sentence_but_not_an_answer():
 def test_mean_skips_missing_values():
     assert m.mean([1.0, None, 0.0]) == 0.5
     assert m.mean([None]) is None
+
+
+def test_eval_reuses_an_adapter_setting_only_while_its_weights_file_is_unchanged(tmp_path):
+    from assistant.evaluate.run import _same_adapter, weights_hash
+
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_model.safetensors").write_bytes(b"weights v1")
+    row = {"adapter": str(adapter), "adapter_sha256": weights_hash(str(adapter))}
+    (adapter / "README.md").write_text("card with eval figures")  # the card may change freely
+    assert _same_adapter(row, str(adapter))
+    (adapter / "adapter_model.safetensors").write_bytes(b"weights v2")
+    assert not _same_adapter(row, str(adapter))
+    assert not _same_adapter(row, str(tmp_path / "other"))
+    assert _same_adapter({"adapter": None, "adapter_sha256": None}, None)
