@@ -13,6 +13,9 @@ the india pack is built once into bench/out/india-home/india and the rows say so
   "Constitution of India, Art. 21" but not "Art. 21A"; a case name matches the case's cites).
 - answer rate: answerable questions answered (not refused); gold hit rate: answerable questions with
   at least one citation matching a gold pinpoint; refusal accuracy: unanswerable questions refused.
+  12 of the 20 answerable questions ask about an article that is also the gold of one of the English
+  training examples of the shipped adapter (assistant/train/india_examples.json; one question is worded
+  the same): the row "gold article in no training example" scores the other 8 alone.
 - time to first token (prompt processing included) and decode tokens/s: medians over the questions
   that reached the model (questions refused at retrieval never call it); the model is loaded first.
 - FAQ throughput: `answer_file` over the first N rows of corpus/faq/sample_faq.csv (10; quick 3) with
@@ -92,6 +95,19 @@ def gold_hit(answer, golds: Sequence[str]) -> bool:
     return not answer.refused and any(matches_gold(c.cite, golds) for c in answer.citations)
 
 
+def trained_cites() -> list[str]:
+    """Gold cites of the English training examples of the shipped adapter (assistant/train/india_examples.json)."""
+    from assistant.train.data import INDIA_EXAMPLES
+
+    items = json.loads(INDIA_EXAMPLES.read_text(encoding="utf-8"))
+    return [c for i in items if i["split"] == "train" for c in i["gold"]]
+
+
+def seen_in_training(item: dict, cites: Sequence[str]) -> bool:
+    """The question's gold pinpoint is the gold of some training example (the adapter has seen that article)."""
+    return any(matches_gold(c, item["gold"]) for c in cites)
+
+
 def answer_rate(answers: Sequence) -> tuple[int, int]:
     return sum(not a.refused for a in answers), len(answers)
 
@@ -109,7 +125,10 @@ def score(items: Sequence[dict], answers: Sequence) -> dict:
     unanswerable = [a for i, a in zip(items, answers) if not i["answerable"]]
     ans_answers = [a for _, a in answerable]
     generated = [a.timings for a in answers if "first_token_s" in a.timings]
+    cites = trained_cites()
+    unseen = [(i, a) for i, a in answerable if not seen_in_training(i, cites)]
     return {
+        "gold_hit_unseen": (sum(gold_hit(a, i["gold"]) for i, a in unseen), len(unseen)),
         "citation_precision": citation_precision(answers),
         "gold_citations": gold_citations(ans_answers, [i["gold"] for i, _ in answerable]),
         "answer_rate": answer_rate(ans_answers),
@@ -266,6 +285,9 @@ def config_rows(label: str, counts: dict, subset: str) -> list[dict]:
         row("answer rate (answerable)", pct(ar), unit="%", runs=ar[1], detail=f"{ar[0]}/{ar[1]} answered", **common),
         row("gold pinpoint cited (answerable)", pct(gh), unit="%", runs=gh[1],
             detail=f"{gh[0]}/{gh[1]} questions", **common),
+        row("gold pinpoint cited, gold article in no training example", pct(counts["gold_hit_unseen"]), unit="%",
+            runs=counts["gold_hit_unseen"][1], detail=f"{counts['gold_hit_unseen'][0]}/{counts['gold_hit_unseen'][1]} "
+            "questions (the others share their gold article with an English training example)", **common),
         row("refusal accuracy (unanswerable)", pct(ra), unit="%", runs=ra[1], detail=f"{ra[0]}/{ra[1]} refused",
             **common),
         row("time to first token (median)", round(median(ftt), 2) if ftt else "n/a", unit="s", runs=len(ftt),

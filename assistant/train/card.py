@@ -85,6 +85,7 @@ def log_stats(run_dir: str | Path, upto: int | None = None) -> dict:
     """Steps, losses and median s/step from a run's train_log.jsonl (all sessions, resumes included)."""
     path = Path(run_dir) / "train_log.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    rows = list({r["step"]: r for r in rows}.values())  # a resume re-runs the steps after the last checkpoint
     rows = [r for r in rows if upto is None or r["step"] <= upto]
     seconds = sorted(r["seconds"] for r in rows)
     return {"steps": rows[-1]["step"] if rows else 0, "losses": [r["loss"] for r in rows],

@@ -3,7 +3,8 @@ on hand-made Answer objects."""
 import pytest
 
 from bench.answers import (answer_rate, citation_ok, citation_precision, gold_citations, gold_hit, interleaved,
-                           load_questions, matches_gold, refusal_accuracy, score)
+                           load_questions, matches_gold, refusal_accuracy, score, seen_in_training,
+                           trained_cites)
 from assistant.types import Answer, Citation, Hit, Passage
 
 
@@ -102,6 +103,7 @@ def test_score_splits_answerable_from_unanswerable():
     assert got["answer_rate"] == (2, 2)
     assert got["gold_hit_rate"] == (1, 2)
     assert got["refusal_accuracy"] == (1, 2)
+    assert got["gold_hit_unseen"] == (0, 0)  # Art. 21 and Art. 14 are both gold of training examples
     assert got["first_token_s"] == [2.0, 4.0, 3.0]
     assert got["tokens_per_s"] == [10.0, 6.0]  # a one-token answer has no decode speed
     with pytest.raises(ValueError):
@@ -121,3 +123,13 @@ def test_interleaved_order_keeps_two_answerable_per_unanswerable():
     assert len(order) == 30 and {i["question"] for i in order} == {i["question"] for i in load_questions()}
     assert [i["answerable"] for i in order[:6]] == [True, True, False, True, True, False]
     assert all(sum(i["answerable"] for i in order[:n]) == 2 * n // 3 for n in (3, 9, 15, 30))
+
+
+def test_questions_whose_gold_was_trained_on_are_told_apart():
+    cites = trained_cites()
+    assert "Constitution of India, Art. 21" in cites and "Constitution of India, Art. 22" not in cites  # 22: dev
+    assert seen_in_training({"gold": ["Art. 21"]}, cites)
+    assert not seen_in_training({"gold": ["Art. 2"]}, cites)  # not a prefix match of Art. 21
+    assert not seen_in_training({"gold": ["Kesavananda Bharati"]}, cites)
+    unseen = [i for i in load_questions() if i["answerable"] and not seen_in_training(i, cites)]
+    assert len(unseen) == 8

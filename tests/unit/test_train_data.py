@@ -143,3 +143,16 @@ def test_learning_rate_warms_up_then_decays():
     rates = [lr_at(s, r, 10) for s in range(10)]
     assert rates[0] < rates[1] == pytest.approx(1e-3) and rates[-1] < rates[2]
     assert min(rates[2:]) >= 1e-4 - 1e-12
+
+
+def test_log_stats_counts_a_step_rerun_after_resume_once(tmp_path):
+    import json
+
+    from assistant.train.card import log_stats
+
+    steps = [(1, 3.0, 40.0), (2, 2.5, 38.0), (3, 9.9, 60.0), (3, 2.0, 39.0), (4, 1.5, 41.0)]  # step 3 logged twice
+    (tmp_path / "train_log.jsonl").write_text(
+        "".join(json.dumps({"step": s, "loss": l, "seconds": t}) + "\n" for s, l, t in steps), encoding="utf-8")
+    stats = log_stats(tmp_path)
+    assert stats["steps"] == 4 and stats["losses"] == [3.0, 2.5, 2.0, 1.5] and stats["s_per_step"] == 40.0
+    assert log_stats(tmp_path, upto=2)["losses"] == [3.0, 2.5]
