@@ -17,8 +17,8 @@ COLUMNS = [  # (key in a setting's summary, header, format)
     ("refusal_nearest", "refusal acc, nearest", "{:.2f}"),
     ("refusal_other", "refusal acc, other", "{:.2f}"),
     ("false_refusal", "false refusal", "{:.2f}"),
-    ("seconds_per_answer", "s/answer", "{:.1f}"),
-    ("tokens_per_s", "tok/s", "{:.1f}"),
+    ("seconds_per_answer", "s/answer (median)", "{:.1f}"),
+    ("tokens_per_s", "tok/s incl. prompt (median)", "{:.1f}"),
 ]
 CHART = ["rouge_l", "token_f1", "bleu", "cite_precision", "cite_recall", "refusal_accuracy"]
 

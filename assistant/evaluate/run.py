@@ -94,16 +94,22 @@ def score(example, answer: str) -> dict:
 def summarize(rows: list[dict]) -> dict:
     ans = [r for r in rows if r["kind"] == "answer"]
     ref = [r for r in rows if r["kind"] == "refusal"]
-    seconds = sum(r["seconds"] for r in rows)
     out = {key: m.mean(r[key] for r in ans) for key in ("rouge_l", "token_f1", "bleu", "cite_precision", "cite_recall")}
     out.update(n_answerable=len(ans), n_refusal=len(ref), cite_rate=m.mean(float(r["cited"]) for r in ans),
                refusal_accuracy=m.mean(float(r["refused"]) for r in ref),
                **{f"refusal_{v}": m.mean(float(r["refused"]) for r in ref if r.get("withheld") == v)
                   for v in ("nearest", "other")},
                false_refusal=m.mean(float(r["refused"]) for r in ans),
-               seconds_per_answer=seconds / max(1, len(rows)),
-               tokens_per_s=sum(r["new_tokens"] for r in rows) / max(seconds, 1e-9))
+               seconds_per_answer=_median([r["seconds"] for r in rows]),
+               tokens_per_s=_median([r["new_tokens"] / r["seconds"] for r in rows if r["seconds"] > 0]))
     return out
+
+
+def _median(values: list[float]) -> float | None:
+    """Median (robust to one answer slowed by another job on the machine); None for no values."""
+    import statistics
+
+    return statistics.median(values) if values else None
 
 
 def evaluate_setting(setting: Setting, examples, base: str, cache_dir: Path, max_new_tokens: int,
@@ -161,6 +167,7 @@ def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int =
     meta = {"base": base, "n_questions": len(examples), "k": k, "max_new_tokens": max_new_tokens,
             "threads": threads, "qids": [e.qid for e in examples]}
     summaries, items = previous_results(out_dir, meta) if reuse else ({}, {})
+    summaries = {name: summarize(rows) for name, rows in items.items()}  # scored by this code, not the old
     for setting in parsed:
         if setting.name in summaries and _same_adapter(items[setting.name][0], setting.adapter):
             continue
