@@ -6,6 +6,10 @@ Japanese and Korean runs) are looked up in the cited passage's cite and text. Th
 text a faithful paraphrase scores 0.67-1.0 and a claim about another provision 0.0-0.25 (see the tests).
 A sentence with no content terms ("Yes [1].") claims nothing checkable and counts as supported.
 The quote is the passage sentence sharing the most terms with the answer sentence.
+
+Named pinpoints: a sentence without markers that names a retrieved passage's pinpoint the way lawyers
+write it ("Article 21", "Art. 21", "para 5", "第十条"), where exactly one retrieved passage has that
+pinpoint, gets that passage's marker added (`Verified.named`), and is then checked like any other.
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ class Verified:
     dropped: list[int] = field(default_factory=list)  # markers naming no retrieved passage
     unsupported: list[int] = field(default_factory=list)  # markers whose passage does not back the sentence
     refused: bool = False
+    named: list[int] = field(default_factory=list)  # markers added where the text named a passage's pinpoint
 
     @property
     def valid(self) -> list[Citation]:
@@ -89,9 +94,46 @@ def _cite(n: int, claim: str, hit: Hit) -> Citation:
     return Citation(n=n, passage_id=p.id, cite=p.cite, quote=best_quote(claim, p.text), supported=ok)
 
 
+def pinpoint(cite: str) -> str:
+    """The unit a cite points to: its part after the last comma ("Constitution of India, Art. 21" -> "Art. 21";
+    "中华人民共和国民法典 第十条" -> "第十条")."""
+    tail = cite.rsplit(",", 1)[-1].strip()
+    return tail.rsplit(" ", 1)[-1] if tail.startswith(("中华", "第")) or " 第" in tail else tail
+
+
+def _named_pattern(label: str) -> re.Pattern:
+    """"Art. 21" also as "Article 21" / "Art 21"; never "Art. 21A", "Art. 210" or "第十条之一"."""
+    match = re.fullmatch(r"Art\.? ?(\w+)", label)
+    body = rf"(?:Art\.?|Article) ?{re.escape(match.group(1))}" if match else re.escape(label)
+    return re.compile(rf"(?<![A-Za-z0-9.]){body}(?![A-Za-z0-9]|之)", re.IGNORECASE)
+
+
+def named_markers(text: str, hits: Sequence[Hit]) -> tuple[str, list[int]]:
+    """Add `[n]` to unmarked sentences that name the pinpoint of exactly one retrieved passage."""
+    labels: dict[str, list[int]] = {}
+    for n, hit in enumerate(hits, start=1):
+        labels.setdefault(pinpoint(hit.passage.cite), []).append(n)
+    # a label is usable when all its passages are one provision (the parts of a long article), not two laws'
+    unique = {label: ns for label, ns in labels.items() if label and len({hits[n - 1].passage.cite for n in ns}) == 1}
+    added = []
+    for sentence in split_sentences(text):
+        if parse_markers(sentence) or sentence not in text:
+            continue
+        claim = sentence
+        found = sorted({max(ns, key=lambda n: support(claim, hits[n - 1].passage.text))
+                        for label, ns in unique.items() if _named_pattern(label).search(sentence)})
+        if found:
+            body = sentence.rstrip(".。!?！？")
+            marked = body + "".join(f"[{n}]" for n in found) + sentence[len(body):]
+            text = text.replace(sentence, marked, 1)
+            added += found
+    return text, list(dict.fromkeys(added))
+
+
 def verify(text: str, hits: Sequence[Hit]) -> Verified:
     """One Citation per (sentence, marker) naming a retrieved passage; other markers are dropped."""
-    result = Verified(text=text, refused=is_refusal(text))
+    text, named = named_markers(text, hits)
+    result = Verified(text=text, refused=is_refusal(text), named=named)
     for sentence in split_sentences(text):
         claim = MARKER.sub(" ", sentence)
         for n in dict.fromkeys(parse_markers(sentence)):

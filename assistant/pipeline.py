@@ -152,6 +152,8 @@ class Assistant:
 
 def _notes(checked: Verified) -> list[str]:
     notes = []
+    if checked.named:
+        notes.append(f"markers added where the answer named a retrieved passage's pinpoint: {checked.named}")
     if checked.dropped:
         notes.append(f"dropped markers naming no retrieved passage: {checked.dropped}")
     if checked.unsupported:

@@ -27,12 +27,12 @@ def _hyper_table(recipe: dict) -> str:
     return "\n".join(f"| {k} | `{recipe[k]}` |" for k in keys if k in recipe and k not in skip)
 
 
-def _loss_line(losses: list[float]) -> str:
+def _loss_line(losses: list[float], per_step: int) -> str:
     if not losses:
         return "no steps run in this session"
     head, tail = losses[: max(1, len(losses) // 4)], losses[-max(1, len(losses) // 4):]
     return (f"mean of the first {len(head)} steps {sum(head) / len(head):.3f} -> last {len(tail)} steps "
-            f"{sum(tail) / len(tail):.3f} (one sequence per step, so single steps are noisy)")
+            f"{sum(tail) / len(tail):.3f} ({per_step} sequence(s) per step, so single steps are noisy)")
 
 
 def card_text(recipe: dict, summary: dict, eval_md: str = "") -> str:
@@ -63,7 +63,7 @@ refusal sentence when the passages do not answer it.
 - optimizer steps: {summary.get('steps')} (sequences seen: {summary.get('steps', 0) * recipe.get('batch_size', 1) * recipe.get('grad_accum', 1)});
   trainable parameters: {summary.get('trainable_params')}; median seconds per optimizer step: {summary.get('s_per_step')}
   (2-core CPU, fp32)
-- loss: {_loss_line(summary.get('losses', []))}
+- loss: {_loss_line(summary.get('losses', []), recipe.get('batch_size', 1) * recipe.get('grad_accum', 1))}
 
 ## Evaluation
 {eval_md or 'Not evaluated yet: run `legal-assistant eval` (see `assistant/evaluate/report.py`).'}

@@ -75,3 +75,27 @@ def test_refusals_are_recognised():
     assert is_refusal("Sorry. " + REFUSAL) and is_refusal("The passages do not contain the answer.")
     assert not is_refusal("Article 21 protects life [1].")
     assert verify(REFUSAL, []).refused
+
+
+def test_a_sentence_naming_a_retrieved_pinpoint_gets_its_marker(hits):
+    text = "Article 21 protects life and personal liberty except according to procedure established by law."
+    checked = verify(text, hits)
+    assert checked.named == [1] and checked.text.endswith("by law[1].")
+    assert [c.n for c in checked.valid] == [1] and not checked.unsupported
+
+
+def test_named_pinpoints_never_match_another_article_or_an_unretrieved_one(hits):
+    for text in ("Art. 21A gives children free education.", "Art. 210 sets the language of legislatures.",
+                 "Article 19 protects speech."):  # 21A, 210, 19: not among the retrieved Art. 21, 22, 14
+        checked = verify(text, hits)
+        assert checked.named == [] and checked.citations == [], text
+
+
+def test_marked_sentences_are_left_alone_and_a_shared_pinpoint_is_not_guessed(hits):
+    checked = verify("Art. 14 guarantees equality before the law [3]. Art. 21 protects life [1].", hits)
+    assert checked.named == [] and [c.n for c in checked.citations] == [3, 1]
+    twins = [Hit(passage=Passage(id=f"{law}10", doc_id=law, text="第十条 订立书面合同。", cite=f"{law} 第十条",
+                                 path=(), kind="statute", jurisdiction="CN", language="zh", title=law), score=1.0)
+             for law in ("中华人民共和国民法典", "中华人民共和国劳动合同法")]
+    assert verify("依照第十条，应当订立书面合同。", twins).named == []  # two laws' 第十条: ambiguous
+    assert verify("依照第十条，应当订立书面合同。", twins[:1]).named == [1]
