@@ -1,0 +1,29 @@
+"""The shipped default adapter (assistant/adapters/qwen-0.5b/): small, a LoRA for the default base, found by
+`--adapter default`, with a model card that gives its data, hyper-parameters and evaluation figures."""
+import json
+
+from assistant.generate import ADAPTERS_DIR, resolve_adapter
+from assistant.train.lora import RECIPES, Recipe
+
+SHIPPED = ADAPTERS_DIR / "qwen-0.5b"
+
+
+def test_default_adapter_for_the_default_model_is_the_shipped_folder():
+    assert resolve_adapter("qwen-0.5b", "default") == SHIPPED
+    assert resolve_adapter("qwen-0.5b", "none") is None
+
+
+def test_shipped_adapter_is_a_small_lora_made_by_the_committed_recipe():
+    config = json.loads((SHIPPED / "adapter_config.json").read_text(encoding="utf-8"))
+    recipe = Recipe.load(RECIPES / "lora-qwen-0.5b.json")
+    assert config["peft_type"] == "LORA" and config["base_model_name_or_path"] == "qwen-0.5b"
+    assert config["r"] == recipe.r and config["lora_alpha"] == recipe.alpha
+    assert sorted(config["target_modules"]) == sorted(recipe.target_modules)
+    assert (SHIPPED / "adapter_model.safetensors").stat().st_size < 10 * 2**20  # a few MB, fit for git
+
+
+def test_model_card_reports_training_and_the_evaluation_against_zero_shot():
+    card = (SHIPPED / "README.md").read_text(encoding="utf-8")
+    assert "## Training data" in card and "## Hyper-parameters" in card
+    assert "Not evaluated yet" not in card
+    assert "zero-shot" in card and "lora" in card and "rouge_l" in card.lower().replace("-", "_")
