@@ -1,38 +1,34 @@
-"""The shipped LoRA adapter on the real Qwen2.5-Coder-0.5B: it changes the base model, and through the
-app's own prompt it cites a passage that answers and refuses when none does.
+"""The shipped LoRA adapter on the real Qwen2.5-Coder-0.5B, through the app's own prompt: it changes the
+base model, it marks the passage that answers a Chinese question with [n] (what it was tuned on), and
+when it invents an answer to a question no passage covers, the pipeline's checks still refuse.
 
-Run: pytest -m integration tests/integration/test_shipped_adapter.py  (first run dequantizes, ~1-2 min)
+Run: pytest -m integration tests/integration/test_adapter_qwen.py  (first run dequantizes, ~1-2 min)
 """
 import pytest
 import torch
 
-from assistant.citations import verify
+from assistant.citations import parse_markers
 from assistant.generate import resolve_adapter
 from assistant.generate.hf import HFGenerator
 from assistant.generate.loading import load_model
-from assistant.prompts import REFUSAL, build_messages
+from assistant.pipeline import Assistant
+from assistant.prompts import build_messages
 from assistant.settings import Settings
 from assistant.types import Hit
 from tests.conftest import PASSAGES, make_passage
 
 pytestmark = pytest.mark.integration
 
-ENGLISH = [make_passage(*row) for row in PASSAGES if row[4] == "en"]
+
+def hits(language: str) -> list[Hit]:
+    shown = [make_passage(*row) for row in PASSAGES if row[4] == language]
+    return [Hit(passage=p, score=1.0 / (i + 1), dense=0.6, rank=i + 1) for i, p in enumerate(shown)]
 
 
 @pytest.fixture(scope="module")
 def tuned():
     model, tokenizer = load_model("qwen-0.5b", Settings().cache_dir(), adapter=resolve_adapter("qwen-0.5b", "default"))
     return HFGenerator(model, tokenizer, "qwen-0.5b", adapter="default")
-
-
-def hits(passages) -> list[Hit]:
-    return [Hit(passage=p, score=1.0 / (i + 1), dense=0.6, rank=i + 1) for i, p in enumerate(passages)]
-
-
-def answer(generator, question: str, shown) -> tuple[str, list[Hit]]:
-    shown = hits(shown)
-    return "".join(generator.stream(build_messages(question, shown), 96)), shown
 
 
 def test_adapter_changes_the_base_models_logits(tuned):
@@ -42,13 +38,15 @@ def test_adapter_changes_the_base_models_logits(tuned):
         assert not torch.allclose(base(**ids).logits, tuned.model(**ids).logits, atol=1e-3)
 
 
-def test_tuned_model_cites_the_passage_that_answers(tuned):
-    text, shown = answer(tuned, "What does Article 21 of the Constitution protect?", ENGLISH)
-    checked = verify(text, shown)
-    assert not checked.refused, text
-    assert any("Art. 21" in c.cite and not c.cite.endswith("21A") for c in checked.valid), text
+def test_tuned_model_marks_the_passage_that_answers(tuned):
+    shown = hits("zh")
+    text = "".join(tuned.stream(build_messages("公司招了员工，一定要签书面劳动合同吗？", shown), 64))
+    cited = {shown[n - 1].passage.cite for n in parse_markers(text) if 1 <= n <= len(shown)}
+    assert any(c.endswith("第十条") for c in cited), text  # 第十条: a written contract is required
 
 
-def test_tuned_model_refuses_when_no_passage_answers(tuned):
-    text, _ = answer(tuned, "What is the speed limit on national highways in India?", ENGLISH)
-    assert text.strip() == REFUSAL, text
+def test_pipeline_refuses_what_no_passage_covers_even_if_the_model_answers(tuned):
+    settings = Settings(model="qwen-0.5b", audit_log=False, max_new_tokens=48)
+    answer = Assistant(settings, generator=tuned).ask("What is the speed limit on national highways in India?",
+                                                      hits=hits("en"))
+    assert answer.refused and not answer.citations, answer.text
