@@ -24,13 +24,15 @@ class Fused:
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], *, dense_weight: float = 1.0,
          lexical_weight: float = 1.0, rrf_k: int = 60) -> list[Fused]:
-    """Weighted RRF of two ranked (id, score) lists, best first; ties broken by id."""
+    """Weighted RRF of two ranked (id, score) lists, best first. Equal fused scores (rank 1 on one side and
+    2 on the other is common) go to the higher cosine, then the higher BM25 score, then the id."""
     scores: dict[str, float] = {}
     for ranking, weight in ((dense, dense_weight), (lexical, lexical_weight)):
         for rank, (pid, _) in enumerate(ranking, start=1):
             scores[pid] = scores.get(pid, 0.0) + weight / (rrf_k + rank)
     dense_of, lexical_of = dict(dense), dict(lexical)
-    order = sorted(scores, key=lambda pid: (-scores[pid], pid))
+    low = float("-inf")
+    order = sorted(scores, key=lambda pid: (-scores[pid], -dense_of.get(pid, low), -lexical_of.get(pid, low), pid))
     return [Fused(pid, scores[pid], dense_of.get(pid), lexical_of.get(pid)) for pid in order]
 
 

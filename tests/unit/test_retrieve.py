@@ -38,7 +38,14 @@ def test_fuse_weights_shift_the_order():
     dense, lexical = [("a", 0.9), ("b", 0.5)], [("b", 3.0), ("a", 1.0)]
     assert fuse(dense, lexical, dense_weight=2.0)[0].passage_id == "a"
     assert fuse(dense, lexical, lexical_weight=2.0)[0].passage_id == "b"
-    assert [f.passage_id for f in fuse(dense, lexical)] == ["a", "b"]  # a tie is broken by id
+    assert [f.passage_id for f in fuse(dense, lexical)] == ["a", "b"]  # a tie: a has the higher cosine
+
+
+def test_fuse_ties_go_to_the_higher_cosine_then_the_higher_bm25_then_the_id():
+    assert [f.passage_id for f in fuse([("z", 0.9), ("a", 0.5)], [("a", 3.0), ("z", 1.0)])] == ["z", "a"]
+    equal_cosine = fuse([("z", 0.6), ("a", 0.6)], [("a", 4.0), ("z", 11.0)])
+    assert [f.passage_id for f in equal_cosine] == ["z", "a"]  # same cosine: the stronger keyword match
+    assert [f.passage_id for f in fuse([("z", 0.6), ("a", 0.6)], [("a", 4.0), ("z", 4.0)])] == ["a", "z"]
 
 
 def test_hybrid_search_finds_the_article(retriever, tiny_passages):
