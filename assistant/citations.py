@@ -98,7 +98,7 @@ def pinpoint(cite: str) -> str:
     """The unit a cite points to: its part after the last comma ("Constitution of India, Art. 21" -> "Art. 21";
     "中华人民共和国民法典 第十条" -> "第十条")."""
     tail = cite.rsplit(",", 1)[-1].strip()
-    return tail.rsplit(" ", 1)[-1] if tail.startswith(("中华", "第")) or " 第" in tail else tail
+    return tail.rsplit(" ", 1)[-1] if "第" in tail else tail
 
 
 def _named_pattern(label: str) -> re.Pattern:
@@ -119,8 +119,7 @@ def named_markers(text: str, hits: Sequence[Hit]) -> tuple[str, list[int]]:
     for sentence in split_sentences(text):
         if parse_markers(sentence) or sentence not in text:
             continue
-        claim = sentence
-        found = sorted({max(ns, key=lambda n: support(claim, hits[n - 1].passage.text))
+        found = sorted({max(ns, key=lambda n: support(sentence, hits[n - 1].passage.text))
                         for label, ns in unique.items() if _named_pattern(label).search(sentence)})
         if found:
             body = sentence.rstrip(".。!?！？")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,8 +108,6 @@ def summarize(rows: list[dict]) -> dict:
 
 def _median(values: list[float]) -> float | None:
     """Median (robust to one answer slowed by another job on the machine); None for no values."""
-    import statistics
-
     return statistics.median(values) if values else None
 
 
@@ -129,7 +128,7 @@ def evaluate_setting(setting: Setting, examples, base: str, cache_dir: Path, max
 
 
 def _same_adapter(row: dict, adapter: str | None) -> bool:
-    """An earlier row was made with this adapter folder and the folder's files have not changed since."""
+    """An earlier row was made with this adapter folder and its weights file has not changed since."""
     return row.get("adapter") == adapter and row.get("adapter_sha256") == weights_hash(adapter)
 
 
