@@ -18,13 +18,13 @@ the india pack is built once into bench/out/india-home/india and the rows say so
   the same): the row "gold article in no training example" scores the other 8 alone.
 - time to first token (prompt processing included) and decode tokens/s: medians over the questions
   that reached the model (questions refused at retrieval never call it); the model is loaded first.
-- FAQ throughput: `answer_file` over the first N rows of corpus/faq/sample_faq.csv (10; quick 3) with
+- FAQ throughput: `answer_file` over the first N rows of corpus/faq/sample_faq.csv (10; quick 2) with
   the first configuration's Assistant (run before its questions), in questions/min (batched
   retrieval + generation + writing).
 
 Default configurations: qwen-0.5b + adapter default (assistant/adapters/qwen-0.5b/; the row says when
-it is not shipped and the base model ran), qwen-0.5b + adapter none; quick: smollm2 + none on 6
-questions (4 answerable, 2 unanswerable). Environment overrides for a shorter run:
+it is not shipped and the base model ran), qwen-0.5b + adapter none; quick: smollm2 + none on 4
+questions (3 answerable, 1 unanswerable). Environment overrides for a shorter run:
 BENCH_ANSWERS_CONFIGS="qwen-0.5b:default,qwen-0.5b:none", BENCH_ANSWERS_QUESTIONS=N (the first 2N/3
 answerable and N/3 unanswerable, in file order), BENCH_ANSWERS_FAQ_ROWS=N (0 skips the FAQ row),
 BENCH_ANSWERS_DEADLINE=HH:MM (UTC: questions go in 2 answerable : 1 unanswerable order and none is
@@ -51,7 +51,7 @@ QA_FILE = BENCH_DIR / "data" / "india_qa.jsonl"
 FAQ_FILE = REPO_ROOT / "corpus" / "faq" / "sample_faq.csv"
 FULL_CONFIGS = [("qwen-0.5b", "default"), ("qwen-0.5b", "none")]
 QUICK_CONFIGS = [("smollm2", "none")]
-QUICK_QUESTIONS, FULL_FAQ_ROWS, QUICK_FAQ_ROWS = 6, 10, 3
+QUICK_QUESTIONS, FULL_FAQ_ROWS, QUICK_FAQ_ROWS = 4, 10, 2
 
 
 # ---- scoring (pure; tests/unit/test_bench_answers.py) -------------------------------------------

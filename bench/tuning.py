@@ -10,7 +10,7 @@ refusal accuracy on withheld-evidence items (all, nearest, other); false refusal
 seconds per answer and decode tokens/s. Differences LoRA − zero-shot come with a paired bootstrap 95%
 interval over the answerable items (2,000 resamples, seed 13); "met" needs its lower end above 0.
 Full: 32 items (24 answerable, 8 withheld), max 128 new tokens, the four settings; adapters are the
-shipped ones (assistant/adapters/); a missing one gives a row saying so. Quick: 4 items, 40 new
+shipped ones (assistant/adapters/); a missing one gives a row saying so. Quick: 3 items, 40 new
 tokens, zero-shot and LoRA. Every answer: runs/eval/results.json, the folder `legal-assistant eval`
 writes by default: a setting already measured there on the same items and decoding (and, for an
 adapter, the same weights file) is reused, not rerun, so a full run by hand and the bench agree.
@@ -29,7 +29,7 @@ EVAL_DIR = REPO_ROOT / "runs" / "eval"
 FULL = {"n": 32, "max_new_tokens": 128,
         "settings": ["zero-shot", "few-shot:1", f"lora:{ADAPTERS / 'qwen-0.5b'}",
                      f"ptuning:{ADAPTERS / 'qwen-0.5b-ptuning'}"]}
-QUICK = {"n": 4, "max_new_tokens": 40, "settings": ["zero-shot", f"lora:{ADAPTERS / 'qwen-0.5b'}"]}
+QUICK = {"n": 3, "max_new_tokens": 40, "settings": ["zero-shot", f"lora:{ADAPTERS / 'qwen-0.5b'}"]}
 METRICS = ("rouge_l", "token_f1", "bleu", "cite_precision", "cite_recall", "refusal_accuracy", "refusal_nearest",
            "refusal_other", "false_refusal", "seconds_per_answer", "tokens_per_s")
 COMPARED = ("rouge_l", "cite_recall")

@@ -169,43 +169,52 @@ def build_example(qid, question, answer, gold, articles: ArticleSet, language, *
 
 
 def lecoqa_examples(records, articles: ArticleSet, *, k=4, refusal_rate=0.2, max_answer_chars=300,
-                    passage_chars=200) -> list[Example]:
+                    passage_chars=200, paired=False) -> list[Example]:
     out, questions = [], [r["问题"].strip() for r in records]
     for r in records:
         qid, question = f"lecoqa:{r['query_id']}", r["问题"].strip()
         gold = [articles.gold(key, text, passage_chars) for key, text in r["相关法规"].items()]
-        out.append(build_example(qid, question, r["答案文本"], gold, articles, "zh", k=k,
-                                 refusal=is_refusal_case(qid, refusal_rate), max_answer_chars=max_answer_chars,
-                                 decoy=_decoy(qid, questions, question)))
+        for refusal in _kinds(qid, refusal_rate, paired):
+            out.append(build_example(qid, question, r["答案文本"], gold, articles, "zh", k=k, refusal=refusal,
+                                     max_answer_chars=max_answer_chars, decoy=_decoy(qid, questions, question)))
     return out
+
+
+def _kinds(qid: str, refusal_rate: float, paired: bool) -> list[bool]:
+    """Refusal flags of a question's examples: paired refusal cases also keep their answerable example,
+    so the same question is seen with and without its evidence and only the passages tell them apart."""
+    if not is_refusal_case(qid, refusal_rate):
+        return [False]
+    return [False, True] if paired else [True]
 
 
 def _decoy(qid: str, questions: list[str], own: str) -> str | None:
     return decoy_question(qid, questions, own) if withheld_variant(qid) == "other" else None
 
 
-def india_examples(articles: ArticleSet, *, k=4, refusal_rate=0.2, split="train", passage_chars=500):
+def india_examples(articles: ArticleSet, *, k=4, refusal_rate=0.2, split="train", passage_chars=500, paired=False):
     """English examples over the Constitution of India; the file marks each item's split."""
     items = [i for i in json.loads(INDIA_EXAMPLES.read_text(encoding="utf-8")) if i["split"] == split]
     out, questions = [], [i["question"] for i in items]
     for item in items:
         qid = f"india:{item['id']}"
         gold = [articles.by_cite(c, passage_chars) for c in item["gold"]]
-        out.append(build_example(qid, item["question"], item["answer"], gold, articles, "en", k=k,
-                                 refusal=is_refusal_case(qid, refusal_rate), max_answer_chars=600,
-                                 decoy=_decoy(qid, questions, item["question"])))
+        for refusal in _kinds(qid, refusal_rate, paired):
+            out.append(build_example(qid, item["question"], item["answer"], gold, articles, "en", k=k,
+                                     refusal=refusal, max_answer_chars=600,
+                                     decoy=_decoy(qid, questions, item["question"])))
     return out
 
 
 def build_examples(split: str = "train", *, data_path=LECOQA, dev_size=DEV_SIZE, k=4, refusal_rate=0.2,
-                   english=True, limit=None, db_path=None, max_answer_chars=300) -> list[Example]:
+                   english=True, limit=None, db_path=None, max_answer_chars=300, paired=False) -> list[Example]:
     """Examples for `split` ("train" or "dev"); the dev split is disjoint from train by construction."""
     train, dev = split_dev(load_lecoqa(data_path), dev_size)
     records = (train if split == "train" else dev)[:limit]
     examples = lecoqa_examples(records, prc_articles(db_path), k=k, refusal_rate=refusal_rate,
-                               max_answer_chars=max_answer_chars)
+                               max_answer_chars=max_answer_chars, paired=paired)
     if english:
-        examples += india_examples(india_articles(), k=k, refusal_rate=refusal_rate, split=split)
+        examples += india_examples(india_articles(), k=k, refusal_rate=refusal_rate, split=split, paired=paired)
     return examples
 
 

@@ -48,6 +48,9 @@ class Recipe:
     # data
     k: int = 4
     refusal_rate: float = 0.2
+    paired: bool = False  # refusal cases also keep their answerable example (see data._kinds)
+    refusal_weight: float = 1.0  # loss multiplier of refusal sequences (their target is ~10 tokens)
+    init_adapter: str | None = None  # start from this peft adapter folder's weights (a second stage)
     dev_size: int = 100  # = data.DEV_SIZE; a recipe must not train on what eval holds out
     english: bool = True
     english_repeat: int = 2
@@ -84,11 +87,14 @@ def encode(messages: list[dict], target: str, tokenizer, max_len: int) -> dict |
     return {"input_ids": p_ids + t_ids, "labels": [-100] * len(p_ids) + t_ids}
 
 
-def encode_all(examples, tokenizer, max_len: int) -> tuple[list[dict], int]:
-    """(encoded items, number dropped because the prompt alone is too long)."""
-    items = [encode(e.messages(), e.target, tokenizer, max_len) for e in examples]
-    kept = [i for i in items if i is not None]
-    return kept, len(items) - len(kept)
+def encode_all(examples, tokenizer, max_len: int, refusal_weight: float = 1.0) -> tuple[list[dict], int]:
+    """(encoded items, number dropped because the prompt alone is too long); refusals get `refusal_weight`."""
+    kept = []
+    for e in examples:
+        item = encode(e.messages(), e.target, tokenizer, max_len)
+        if item is not None:
+            kept.append(item | {"weight": refusal_weight if e.kind == "refusal" else 1.0})
+    return kept, len(examples) - len(kept)
 
 
 def collate(items: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
@@ -140,12 +146,35 @@ def peft_config(recipe: Recipe):
 
 
 def wrap_model(model, recipe: Recipe):
+    """The peft model for `recipe`; with `init_adapter` its trainable weights start from that adapter's."""
     from peft import get_peft_model
 
     if recipe.grad_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     model.config.use_cache = False
-    return get_peft_model(model, peft_config(recipe))
+    model = get_peft_model(model, peft_config(recipe))
+    if recipe.init_adapter:
+        init_from_adapter(model, Path(recipe.init_adapter))
+    return model
+
+
+def init_from_adapter(model, folder: Path) -> None:
+    """Load a saved adapter's weights into a freshly wrapped model; its shape must match the recipe."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    from assistant.errors import InputError
+
+    weights = folder / "adapter_model.safetensors"
+    if not weights.exists():
+        raise InputError("no adapter_model.safetensors there: train the first stage first", path=str(folder))
+    try:
+        result = set_peft_model_state_dict(model, load_file(str(weights)))
+        mismatch = result.unexpected_keys[:2]
+    except RuntimeError as err:  # same names, other shapes (another r)
+        mismatch = [str(err).splitlines()[-1].strip()]
+    if mismatch:
+        raise InputError(f"adapter does not match the recipe's r, layers or modules: {mismatch}", path=str(folder))
 
 
 def trainable_state(model) -> dict[str, torch.Tensor]:
@@ -198,9 +227,9 @@ def prepare_items(recipe: Recipe, tokenizer, examples=None) -> tuple[list[dict],
     if examples is None:
         examples = build_examples("train", dev_size=recipe.dev_size, k=recipe.k, refusal_rate=recipe.refusal_rate,
                                   english=recipe.english, limit=recipe.limit,
-                                  max_answer_chars=recipe.max_answer_chars)
+                                  max_answer_chars=recipe.max_answer_chars, paired=recipe.paired)
     examples = list(examples) + [e for e in examples if e.language == "en"] * (recipe.english_repeat - 1)
-    items, dropped = encode_all(examples, tokenizer, recipe.max_len)
+    items, dropped = encode_all(examples, tokenizer, recipe.max_len, recipe.refusal_weight)
     counts = {"examples": len(examples), "dropped_too_long": dropped,
               "refusal": sum(e.kind == "refusal" for e in examples),
               "english": sum(e.language == "en" for e in examples),
@@ -209,8 +238,9 @@ def prepare_items(recipe: Recipe, tokenizer, examples=None) -> tuple[list[dict],
 
 
 def step_loss(model, items: list[dict], pad_id: int, positions: bool = True) -> tuple[torch.Tensor, int]:
-    """Summed cross-entropy over target tokens, and their count. Logits are computed only for the last
-    positions that hold targets (`logits_to_keep`): the 150k-word output layer is not run over the prompt."""
+    """Summed cross-entropy over target tokens (each sequence's scaled by its item's "weight"), and their
+    count. Logits are computed only for the last positions that hold targets (`logits_to_keep`): the
+    150k-word output layer is not run over the prompt."""
     batch = collate(items, pad_id)
     labels = batch.pop("labels")
     keep = max(sum(1 for x in i["labels"] if x != -100) for i in items) + 1
@@ -218,11 +248,12 @@ def step_loss(model, items: list[dict], pad_id: int, positions: bool = True) -> 
         batch["position_ids"] = (batch["attention_mask"].cumsum(-1) - 1).clamp(min=0)
     logits = model(**batch, logits_to_keep=keep).logits[:, -keep:]
     targets = labels[:, -keep:]
-    loss = torch.nn.functional.cross_entropy(
+    per_token = torch.nn.functional.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]).float(), targets[:, 1:].reshape(-1), ignore_index=-100,
-        reduction="sum",
-    )
-    return loss, int((targets != -100).sum())
+        reduction="none",
+    ).view(len(items), -1)
+    weights = torch.tensor([i.get("weight", 1.0) for i in items]).unsqueeze(1)
+    return (per_token * weights).sum(), int((targets != -100).sum())
 
 
 def optimizer_step(model, optimizer, params, batches: list[list[dict]], recipe: Recipe, pad_id: int):

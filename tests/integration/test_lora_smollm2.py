@@ -11,7 +11,8 @@ from assistant.generate.loading import load_model
 from assistant.settings import Settings
 from assistant.train.corpus import make_passage
 from assistant.train.data import Example
-from assistant.train.lora import Recipe, fit, save_adapter, train
+from assistant.errors import InputError
+from assistant.train.lora import Recipe, fit, save_adapter, train, wrap_model
 from assistant.types import Hit
 
 pytestmark = pytest.mark.integration
@@ -87,3 +88,15 @@ def test_resume_continues_the_step_count(tmp_path, cache_dir):
     steps = [json.loads(line)["step"] for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
     assert summary["resumed_from"] == 3 and steps == [1, 2, 3, 4, 5]
     assert (tmp_path / "checkpoints" / "step-000005" / "state.pt").exists()
+
+
+def test_second_stage_starts_from_the_first_stage_adapter(tmp_path, cache_dir):
+    first = train(recipe(max_steps=2), tmp_path / "one", examples=tiny_examples(), cache_dir=cache_dir)
+    trained, tokenizer = load_model("smollm2", cache_dir, adapter=first)
+    base, _ = load_model("smollm2", cache_dir)
+    second = wrap_model(base, recipe(init_adapter=str(first)))
+    assert torch.allclose(logits(trained, tokenizer), logits(second, tokenizer), atol=1e-5)
+    with pytest.raises(InputError, match="does not match"):
+        wrap_model(load_model("smollm2", cache_dir)[0], recipe(r=8, init_adapter=str(first)))
+    with pytest.raises(InputError, match="train the first stage"):
+        wrap_model(load_model("smollm2", cache_dir)[0], recipe(init_adapter=str(tmp_path / "missing")))

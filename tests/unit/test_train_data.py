@@ -6,7 +6,9 @@ import pytest
 from assistant.prompts import build_messages, refusal_for
 from assistant.train import data as d
 from assistant.train.corpus import ArticleSet, make_passage
-from assistant.train.lora import collate, encode, lr_at, micro_batches, Recipe
+import torch
+
+from assistant.train.lora import collate, encode, encode_all, lr_at, micro_batches, Recipe, step_loss
 
 LAW = "中华人民共和国劳动合同法"
 TEXTS = {
@@ -86,6 +88,14 @@ def test_other_question_refusals_show_the_decoys_passages(articles):
     assert ex.hits[0].passage.cite.endswith("第十九条") and not near.hits[0].passage.cite.endswith("第十九条")
 
 
+def test_paired_refusal_cases_keep_their_answerable_example_too(articles):
+    answer, refusal = d.lecoqa_examples([record(9)], articles, k=3, refusal_rate=1.0, paired=True)
+    assert (answer.kind, refusal.kind) == ("answer", "refusal")
+    assert answer.question == refusal.question and answer.gold and not refusal.gold
+    [only] = d.lecoqa_examples([record(9)], articles, k=3, refusal_rate=0.0, paired=True)
+    assert only.kind == "answer"
+
+
 def test_refusal_variants_split_about_half_and_decoys_are_other_questions():
     share = sum(d.withheld_variant(f"lecoqa:{i}") == "other" for i in range(2000)) / 2000
     assert 0.45 < share < 0.55
@@ -123,6 +133,27 @@ def test_encode_masks_the_prompt_and_truncates_long_targets():
     assert encode([{"role": "user", "content": "问" * 200}], "答", tok, 100) is None
     short = encode([{"role": "user", "content": "问"}], "答" * 200, tok, 60)
     assert len(short["input_ids"]) == 60
+
+
+def test_refusal_items_carry_the_refusal_weight(articles):
+    examples = d.lecoqa_examples([record(9)], articles, k=3, refusal_rate=1.0, paired=True)
+    items, dropped = encode_all(examples, _CharTokenizer(), 2000, refusal_weight=4.0)
+    assert dropped == 0 and [i["weight"] for i in items] == [1.0, 4.0]
+
+
+class _FixedLogits(torch.nn.Module):
+    """Uniform logits over 4 words whatever the input: every target token costs log 4."""
+
+    def forward(self, input_ids, attention_mask, logits_to_keep, **_):
+        return type("Out", (), {"logits": torch.zeros(input_ids.shape[0], input_ids.shape[1], 4)})()
+
+
+def test_step_loss_scales_each_sequence_by_its_weight():
+    items = [{"input_ids": [0, 1, 2], "labels": [-100, 1, 2], "weight": 1.0},
+             {"input_ids": [0, 3], "labels": [-100, 3], "weight": 4.0}]
+    loss, tokens = step_loss(_FixedLogits(), items, pad_id=0)
+    assert tokens == 3
+    assert loss.item() == pytest.approx((2 * 1.0 + 1 * 4.0) * torch.log(torch.tensor(4.0)).item())
 
 
 def test_collate_left_pads_so_targets_end_together():
