@@ -1,5 +1,5 @@
 # The two commands a newcomer needs:  make demo   and   make test
-.PHONY: setup demo ui test test-fast bench
+.PHONY: setup demo ui test test-fast bench adapter
 
 QUESTION ?= What does Article 21 of the Constitution protect?
 
@@ -23,3 +23,12 @@ test-fast: setup
 
 bench: setup
 	.venv/bin/python -m bench --quick
+
+# Rebuild the shipped adapter from scratch (hours on a 2-core CPU: run it in the background with a log)
+adapter: setup
+	.venv/bin/legal-assistant train --method lora --base qwen-0.5b --out runs/qwen-lora
+	.venv/bin/legal-assistant train --method lora --base qwen-0.5b --out runs/qwen-lora-refusal \
+		--recipe assistant/train/recipes/lora-qwen-0.5b-refusal.json
+	.venv/bin/python -m assistant.train.card --run runs/qwen-lora-refusal --dest assistant/adapters/qwen-0.5b
+	.venv/bin/legal-assistant eval --settings zero-shot few-shot:1 lora
+	.venv/bin/python -m assistant.train.card --run runs/qwen-lora-refusal --dest assistant/adapters/qwen-0.5b --eval runs/eval

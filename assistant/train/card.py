@@ -20,7 +20,8 @@ _BASES = {
 def _hyper_table(recipe: dict) -> str:
     keys = ["method", "base", "r", "alpha", "dropout", "target_modules", "layers", "num_virtual_tokens",
             "encoder_hidden_size", "lr", "warmup_steps", "batch_size", "grad_accum", "max_steps", "epochs",
-            "max_len", "max_answer_chars", "loss_tokens", "grad_checkpointing", "k", "refusal_rate", "dev_size", "english_repeat", "seed"]
+            "max_len", "max_answer_chars", "loss_tokens", "grad_checkpointing", "k", "refusal_rate", "paired",
+            "refusal_weight", "init_adapter", "dev_size", "english_repeat", "seed"]
     lora_only = {"r", "alpha", "dropout", "target_modules", "layers"}
     pt_only = {"num_virtual_tokens", "encoder_hidden_size"}
     skip = pt_only if recipe["method"] == "lora" else lora_only
@@ -35,8 +36,38 @@ def _loss_line(losses: list[float], per_step: int) -> str:
             f"{sum(tail) / len(tail):.3f} ({per_step} sequence(s) per step, so single steps are noisy)")
 
 
-def card_text(recipe: dict, summary: dict, eval_md: str = "") -> str:
+def _run_lines(recipe: dict, summary: dict) -> str:
+    per_step = recipe.get("batch_size", 1) * recipe.get("grad_accum", 1)
+    return f"""- optimizer steps: {summary.get('steps')} (sequences seen: {summary.get('steps', 0) * per_step});
+  trainable parameters: {summary.get('trainable_params')}; median seconds per optimizer step: {summary.get('s_per_step')}
+  (2-core CPU, fp32)
+- loss: {_loss_line(summary.get('losses', []), per_step)}"""
+
+
+def _first_stage(first: tuple[dict, dict] | None) -> str:
+    """The stage a second-stage adapter started from: its recipe and run, before this card's own."""
+    if not first:
+        return ""
+    recipe, summary = first
+    return f"""
+## First stage
+This adapter continues training of an earlier one (`init_adapter` below), made with these settings and
+refusal share {recipe.get('refusal_rate')} (no pairing, loss weight 1):
+
+| key | value |
+|---|---|
+{_hyper_table(recipe)}
+
+{_run_lines(recipe, summary)}
+
+The tables and figures below are the second stage's.
+"""
+
+
+def card_text(recipe: dict, summary: dict, eval_md: str = "", first: tuple[dict, dict] | None = None) -> str:
     data = summary.get("data", {})
+    paired = (" Each refusal question also keeps its answerable example (paired), and refusal sequences weigh "
+              f"{recipe.get('refusal_weight')}x in the loss.") if recipe.get("paired") else ""
     return f"""# Answering adapter for the legal research assistant ({recipe['method']}, {recipe['base']})
 
 Base model: {_BASES.get(recipe['base'], recipe['base'])}. Task: answer a legal question only from the numbered
@@ -50,20 +81,17 @@ refusal sentence when the passages do not answer it.
   lacks them) mixed with BM25 distractors from the pack, shuffled, k = {recipe.get('k')}; targets are the
   reference answers (cut to whole sentences) with `[n]` after the sentences the gold articles support.
 - About {int(100 * recipe.get('refusal_rate', 0))}% refusal examples (gold withheld, target = the refusal sentence): half show
-  the passages nearest the question once its gold is removed, half the passages retrieved for another question.
+  the passages nearest the question once its gold is removed, half the passages retrieved for another question.{paired}
 - English: a handful of hand-written questions over the Constitution of India (`india` pack), repeated
   {recipe.get('english_repeat')}x. Counts: {json.dumps(data)}.
-
+{_first_stage(first)}
 ## Hyper-parameters
 | key | value |
 |---|---|
 {_hyper_table(recipe)}
 
 ## Training run
-- optimizer steps: {summary.get('steps')} (sequences seen: {summary.get('steps', 0) * recipe.get('batch_size', 1) * recipe.get('grad_accum', 1)});
-  trainable parameters: {summary.get('trainable_params')}; median seconds per optimizer step: {summary.get('s_per_step')}
-  (2-core CPU, fp32)
-- loss: {_loss_line(summary.get('losses', []), recipe.get('batch_size', 1) * recipe.get('grad_accum', 1))}
+{_run_lines(recipe, summary)}
 
 ## Evaluation
 {eval_md or 'Not evaluated yet: run `legal-assistant eval` (see `assistant/evaluate/report.py`).'}
@@ -77,8 +105,18 @@ Limits: a 0.5B model; answers can be wrong or incomplete and are not legal advic
 def write_card(adapter_dir: str | Path, recipe, summary: dict, eval_md: str = "") -> Path:
     recipe = recipe if isinstance(recipe, dict) else asdict(recipe)
     path = Path(adapter_dir) / "README.md"
-    path.write_text(card_text(recipe, summary, eval_md), encoding="utf-8")
+    path.write_text(card_text(recipe, summary, eval_md, first_stage(recipe)), encoding="utf-8")
     return path
+
+
+def first_stage(recipe: dict) -> tuple[dict, dict] | None:
+    """(recipe, run stats) of the run whose adapter `init_adapter` names, when that run folder is here."""
+    run = Path(recipe["init_adapter"]).parent if recipe.get("init_adapter") else None
+    if not run or not (run / "recipe.json").exists():
+        return None
+    summary_path = run / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    return json.loads((run / "recipe.json").read_text(encoding="utf-8")), summary | log_stats(run)
 
 
 def log_stats(run_dir: str | Path, upto: int | None = None) -> dict:

@@ -187,3 +187,23 @@ def test_log_stats_counts_a_step_rerun_after_resume_once(tmp_path):
     stats = log_stats(tmp_path)
     assert stats["steps"] == 4 and stats["losses"] == [3.0, 2.5, 2.0, 1.5] and stats["s_per_step"] == 40.0
     assert log_stats(tmp_path, upto=2)["losses"] == [3.0, 2.5]
+
+
+def test_second_stage_card_describes_the_first_stage_it_started_from(tmp_path):
+    import json
+    from dataclasses import asdict
+
+    from assistant.train.card import card_text, first_stage
+
+    stage_one = tmp_path / "one"
+    stage_one.mkdir()
+    (stage_one / "recipe.json").write_text(json.dumps(asdict(Recipe(max_steps=2, refusal_rate=0.2))), encoding="utf-8")
+    (stage_one / "train_log.jsonl").write_text(
+        "".join(json.dumps({"step": s, "loss": 2.0 / s, "seconds": 30.0}) + "\n" for s in (1, 2)), encoding="utf-8")
+    second = asdict(Recipe(paired=True, refusal_weight=4.0, refusal_rate=0.4, init_adapter=str(stage_one / "adapter")))
+    first = first_stage(second)
+    assert first is not None and first[1]["steps"] == 2
+    card = card_text(second, {"steps": 5, "losses": [1.0] * 5}, "", first)
+    assert "## First stage" in card and "refusal sequences weigh 4.0x" in card
+    assert card.index("## First stage") < card.index("## Hyper-parameters")
+    assert "## First stage" not in card_text(asdict(Recipe()), {"steps": 1}, "", first_stage(asdict(Recipe())))
