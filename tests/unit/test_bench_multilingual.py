@@ -59,3 +59,12 @@ def test_korean_rows_skip_with_the_reason_when_the_pack_is_not_installed(tmp_pat
         pass
     [skipped] = korean_rows(Context(quick=True, scratch=tmp_path))
     assert skipped["value"] == "skipped" and "opt-in" in skipped["subset"]
+
+
+def test_quick_sample_keeps_every_fifth_article_and_the_gold_ones():
+    from assistant.types import Document, Unit
+    from bench.multilingual import sampled
+
+    doc = Document(id="d", kind="statute", jurisdiction="CN", language="zh", title="法", citation="法",
+                   units=tuple(Unit(f"第{i}条", "文", (f"第{i}条",)) for i in range(12)))
+    assert [u.label for u in sampled(doc, {"第7条"}).units] == ["第0条", "第5条", "第7条", "第10条"]
