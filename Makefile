@@ -24,11 +24,9 @@ test-fast: setup
 bench: setup
 	.venv/bin/python -m bench --quick
 
-# Rebuild the shipped adapter from scratch (hours on a 2-core CPU: run it in the background with a log)
+# Rebuild the shipped adapter from scratch (about an hour on a 2-core CPU: run it in the background with a log)
 adapter: setup
 	.venv/bin/legal-assistant train --method lora --base qwen-0.5b --out runs/qwen-lora
-	.venv/bin/legal-assistant train --method lora --base qwen-0.5b --out runs/qwen-lora-refusal \
-		--recipe assistant/train/recipes/lora-qwen-0.5b-refusal.json
-	.venv/bin/python -m assistant.train.card --run runs/qwen-lora-refusal --dest assistant/adapters/qwen-0.5b
+	.venv/bin/python -m assistant.train.card --run runs/qwen-lora --dest assistant/adapters/qwen-0.5b
 	.venv/bin/legal-assistant eval --settings zero-shot few-shot:1 lora
-	.venv/bin/python -m assistant.train.card --run runs/qwen-lora-refusal --dest assistant/adapters/qwen-0.5b --eval runs/eval
+	.venv/bin/python -m assistant.train.card --run runs/qwen-lora --dest assistant/adapters/qwen-0.5b --eval runs/eval

@@ -14,6 +14,7 @@ shipped ones (assistant/adapters/); a missing one gives a row saying so. Quick: 
 tokens, zero-shot and LoRA. Every answer: runs/eval/results.json, the folder `legal-assistant eval`
 writes by default: a setting already measured there on the same items and decoding (and, for an
 adapter, the same weights file) is reused, not rerun, so a full run by hand and the bench agree.
+Other settings stored there on the same items (an experiment that was not shipped) are listed as well.
 
 Run:  .venv/bin/python -m bench --only tuning [--quick]
 """
