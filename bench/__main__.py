@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench                 # full run -> bench/RESULTS.md, bench/*.png
     .venv/bin/python -m bench --quick         # small subsets -> bench/out/quick/
-    (retrieval + speed on a shared 2-core CPU at load average 6-12: full about 32 min, quick about 7 min)
+    (--quick, every section, from an empty scratch folder: 510 s on this 2-core CPU, otherwise idle, 2026-12-02)
     .venv/bin/python -m bench --only speed    # one section; the others are kept from their last run
     .venv/bin/python -m bench --render        # re-assemble RESULTS.md from the stored sections only
     nohup .venv/bin/python -m bench > runs/bench.log 2>&1 &
