@@ -12,6 +12,7 @@ from assistant.settings import Settings
 from assistant.train.corpus import make_passage
 from assistant.train.data import Example
 from assistant.errors import InputError
+from assistant.evaluate.run import generate
 from assistant.train.lora import Recipe, fit, save_adapter, train, wrap_model
 from assistant.types import Hit
 
@@ -80,6 +81,8 @@ def test_ptuning_runs_two_steps(tmp_path, cache_dir):
     assert json.loads((adapter / "adapter_config.json").read_text())["peft_type"] == "P_TUNING"
     reloaded, tokenizer = load_model("smollm2", cache_dir, adapter=adapter)
     assert torch.isfinite(logits(reloaded, tokenizer)).all()
+    answer, _, new_tokens = generate(reloaded, tokenizer, tiny_examples()[0].messages(), 6)
+    assert 1 <= new_tokens <= 6 and answer
 
 
 def test_resume_continues_the_step_count(tmp_path, cache_dir):
