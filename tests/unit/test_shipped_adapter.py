@@ -27,3 +27,13 @@ def test_model_card_reports_training_and_the_evaluation_against_zero_shot():
     assert "## Training data" in card and "## Hyper-parameters" in card
     assert "Not evaluated yet" not in card
     assert "zero-shot" in card and "lora" in card and "rouge_l" in card.lower().replace("-", "_")
+
+
+def test_ptuning_adapter_beside_it_is_made_by_its_committed_recipe():
+    folder = ADAPTERS_DIR / "qwen-0.5b-ptuning"
+    config = json.loads((folder / "adapter_config.json").read_text(encoding="utf-8"))
+    recipe = Recipe.load(RECIPES / "ptuning-qwen-0.5b.json")
+    assert config["peft_type"] == "P_TUNING" and config["base_model_name_or_path"] == "qwen-0.5b"
+    assert config["num_virtual_tokens"] == recipe.num_virtual_tokens
+    assert config["encoder_hidden_size"] == recipe.encoder_hidden_size
+    assert (folder / "adapter_model.safetensors").stat().st_size < 2**20
