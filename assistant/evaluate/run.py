@@ -69,28 +69,14 @@ def generate(model, tokenizer, messages: list[dict], max_new_tokens: int) -> tup
     """Greedy answer, seconds taken, new tokens."""
     import torch
 
+    from assistant.generate.loading import generation_call
+
     ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
     start = time.time()
     with torch.no_grad():
-        if getattr(getattr(model, "active_peft_config", None), "is_prompt_learning", False):
-            new = model.get_base_model().generate(**with_virtual_tokens(model, ids), max_new_tokens=max_new_tokens,
-                                                  do_sample=False)[0]
-        else:
-            new = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False)[0, ids["input_ids"].shape[1]:]
+        runner, inputs, skip = generation_call(model, ids)
+        new = runner.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)[0, skip:]
     return tokenizer.decode(new, skip_special_tokens=True).strip(), time.time() - start, int(new.shape[0])
-
-
-def with_virtual_tokens(model, ids: dict) -> dict:
-    """generate() inputs for the base model with a P-tuning adapter's virtual tokens in front, as in
-    training. peft's own generate path re-reads the whole prompt at every new token here (~1 s a token
-    for the 0.5B model on 2 cores); with the embeddings given once the KV cache works (~0.25 s)."""
-    import torch
-
-    base = model.get_base_model()
-    virtual = model.get_prompt(batch_size=ids["input_ids"].shape[0]).to(base.dtype)
-    embeds = torch.cat([virtual, base.get_input_embeddings()(ids["input_ids"])], dim=1)
-    mask = torch.cat([torch.ones(virtual.shape[:2], dtype=ids["attention_mask"].dtype), ids["attention_mask"]], dim=1)
-    return {"inputs_embeds": embeds, "attention_mask": mask}
 
 
 def score(example, answer: str) -> dict:

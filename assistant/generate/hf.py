@@ -15,7 +15,7 @@ from transformers import StoppingCriteria
 from transformers.generation.streamers import BaseStreamer
 
 from assistant.errors import GenerationError
-from assistant.generate.loading import load_model
+from assistant.generate.loading import generation_call, load_model
 
 _END = object()
 
@@ -75,8 +75,9 @@ class HFGenerator:
         import torch
 
         try:
+            runner, inputs, _ = generation_call(self.model, inputs)
             with torch.inference_mode():
-                self.model.generate(
+                runner.generate(
                     **inputs, max_new_tokens=max_new_tokens, do_sample=False, streamer=pieces,
                     stopping_criteria=[_StopWhen(stop)],
                     pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,

@@ -169,3 +169,20 @@ def load_model(name: str, cache_dir: Path, adapter: str | Path | None = None):
 
         model = PeftModel.from_pretrained(model, str(adapter))
     return model.eval(), tokenizer
+
+
+def generation_call(model, ids: dict) -> tuple[object, dict, int]:
+    """(model to call generate() on, its inputs, how many leading output tokens are the prompt).
+
+    A P-tuning adapter's virtual tokens are put in front of the prompt's embeddings and handed to the
+    base model once, as in training: peft's own generate path re-reads the whole prompt at every new
+    token here (~1 s a token for the 0.5B model on 2 cores; ~0.25 s with the KV cache working)."""
+    if not getattr(getattr(model, "active_peft_config", None), "is_prompt_learning", False):
+        return model, ids, ids["input_ids"].shape[1]
+    import torch
+
+    base = model.get_base_model()
+    virtual = model.get_prompt(batch_size=ids["input_ids"].shape[0]).to(base.dtype)
+    embeds = torch.cat([virtual, base.get_input_embeddings()(ids["input_ids"])], dim=1)
+    mask = torch.cat([torch.ones(virtual.shape[:2], dtype=ids["attention_mask"].dtype), ids["attention_mask"]], dim=1)
+    return base, {"inputs_embeds": embeds, "attention_mask": mask}, 0

@@ -13,6 +13,7 @@ from assistant.train.corpus import make_passage
 from assistant.train.data import Example
 from assistant.errors import InputError
 from assistant.evaluate.run import generate
+from assistant.generate.hf import HFGenerator
 from assistant.train.lora import Recipe, fit, save_adapter, train, wrap_model
 from assistant.types import Hit
 
@@ -83,6 +84,8 @@ def test_ptuning_runs_two_steps(tmp_path, cache_dir):
     assert torch.isfinite(logits(reloaded, tokenizer)).all()
     answer, _, new_tokens = generate(reloaded, tokenizer, tiny_examples()[0].messages(), 6)
     assert 1 <= new_tokens <= 6 and answer
+    streamed = "".join(HFGenerator(reloaded, tokenizer, "smollm2").stream(tiny_examples()[0].messages(), 6))
+    assert streamed.strip() == answer  # the app streams the same greedy tokens as eval generates
 
 
 def test_resume_continues_the_step_count(tmp_path, cache_dir):
