@@ -51,8 +51,7 @@ def _first_stage(first: tuple[dict, dict] | None) -> str:
     recipe, summary = first
     return f"""
 ## First stage
-This adapter continues training of an earlier one (`init_adapter` below), made with these settings and
-refusal share {recipe.get('refusal_rate')} (no pairing, loss weight 1):
+This adapter continues training of an earlier one (`init_adapter` below), made with these settings:
 
 | key | value |
 |---|---|

@@ -257,7 +257,8 @@ def step_loss(model, items: list[dict], pad_id: int, positions: bool = True) -> 
 
 
 def optimizer_step(model, optimizer, params, batches: list[list[dict]], recipe: Recipe, pad_id: int):
-    """One update over `grad_accum` micro-batches; returns (mean loss per target token, target tokens).
+    """One update over `grad_accum` micro-batches; returns (mean loss per target token, each sequence's
+    scaled by its weight as in the update, and the number of target tokens).
 
     With `recipe.loss_tokens` every target token weighs the same whatever its sequence's length;
     without it each sequence's mean loss weighs the same."""
