@@ -193,7 +193,8 @@ def as_of_retriever(retriever, date: str, table: dict | None = None, undated: st
 
     if table is None:
         table = load_validity(Path(retriever.index.folder).parent.parent)
-    return Retriever(AsOfIndex(retriever.index, date, table, undated), retriever.embedder, retriever.settings)
+    return Retriever(AsOfIndex(retriever.index, date, table, undated), retriever.embedder, retriever.settings,
+                     retriever.query_adapter)
 
 
 # ---- telling the reader which versions were used ---------------------------------------------------

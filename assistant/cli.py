@@ -118,6 +118,9 @@ def cmd_search(args) -> int:
     from assistant.render import hits_table
 
     print(hits_table(hits))
+    adapter = assistant.retriever.query_adapter
+    if adapter is not None and args.mode != "lexical":
+        print(f"query adapter: {adapter.name} (--query-adapter none to search without it)")
     print_versions(args, assistant, hits)
     return 0
 
@@ -184,6 +187,12 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_train_retriever(args) -> int:
+    from assistant.train.query_adapter import main as train_retriever
+
+    return train_retriever(args.rest)
+
+
 def cmd_eval(args) -> int:
     from assistant.evaluate.run import run_eval
 
@@ -226,6 +235,7 @@ def add_settings_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--embedder", choices=["auto", "minilm", "e5", "hashing"])
     p.add_argument("--model", help="qwen-0.5b | qwen-1.5b | smollm2 | openai")
     p.add_argument("--adapter", help="default | none | path to an adapter folder")
+    p.add_argument("--query-adapter", dest="query_adapter", help="auto | none | path to a query-adapter folder")
     p.add_argument("--max-new-tokens", dest="max_new_tokens", type=int)
     p.add_argument("--openai-base-url", dest="openai_base_url", help="OpenAI-compatible server (vLLM, llama.cpp)")
     p.add_argument("--openai-model", dest="openai_model", help="model or LoRA adapter name served there")
@@ -323,6 +333,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-steps", dest="max_steps", type=int)
     p.add_argument("--no-resume", dest="no_resume", action="store_true", help="ignore existing checkpoints")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("train-retriever", help="train the query adapter on LeCoQA (a few minutes)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="see: legal-assistant train-retriever --help")
+    p.set_defaults(func=cmd_train_retriever)
 
     p = sub.add_parser("eval", help="compare zero-shot, few-shot, LoRA and P-tuning on held-out questions")
     p.add_argument("--settings", nargs="+", default=["zero-shot", "lora"],

@@ -36,13 +36,18 @@ def load_documents(sources: list[str], *, limit: int | None = None, until: str |
     return docs, problems
 
 
+def main_language(docs: list[Document]) -> str:
+    """The language most documents are in ("en" for none); ties go to the alphabetically first."""
+    languages = sorted(d.language for d in docs) or ["en"]
+    return max(dict.fromkeys(languages), key=languages.count)
+
+
 def embedder_name(settings: Settings, docs: list[Document]) -> str:
     if settings.embedder != "auto":
         return settings.embedder
     from assistant.embed import default_embedder_for
 
-    languages = [d.language for d in docs] or ["en"]
-    return default_embedder_for(max(set(languages), key=languages.count))
+    return default_embedder_for(main_language(docs))
 
 
 def to_passages(docs: list[Document], embedder, settings: Settings) -> list[Passage]:
@@ -91,7 +96,7 @@ def ingest(sources: list[str], settings: Settings, *, name: str | None = None, u
     result = IngestResult(len(docs), len(passages), problems, embedder=embedder.name)
     if dry_run:
         return result
-    extra = {"sources": [absolute(s) for s in sources]}
+    extra = {"sources": [absolute(s) for s in sources], "language": main_language(docs)}
     result.report = write_index(target, passages, embedder, settings, corpus_hashes(docs), extra, update, progress)
     save_signals(target, docs)
     return result

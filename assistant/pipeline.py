@@ -48,14 +48,15 @@ class Assistant:
     @property
     def retriever(self):
         if self._retriever is None:
-            from assistant.embed import get_embedder
+            from assistant.embed import get_embedder, query_adapter
             from assistant.index import open_index
             from assistant.retrieve import Retriever
 
             wanted = None if self.settings.embedder == "auto" else self.settings.embedder
             index = open_index(self.settings.index_dir(), wanted)
             embedder = get_embedder(index.manifest["embedder"])
-            self._retriever = Retriever(index, embedder, self.settings)
+            adapter = query_adapter.resolve(self.settings.query_adapter, embedder, index.manifest)
+            self._retriever = Retriever(index, embedder, self.settings, adapter)
         return self._retriever
 
     @property

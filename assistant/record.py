@@ -18,7 +18,8 @@ from assistant.errors import IndexError_
 from assistant.types import Answer, Filters
 
 FORMAT = 1
-RETRIEVAL_FIELDS = ("k", "candidates", "dense_weight", "lexical_weight", "rrf_k", "min_dense_score", "max_new_tokens")
+RETRIEVAL_FIELDS = ("k", "candidates", "dense_weight", "lexical_weight", "rrf_k", "min_dense_score", "max_new_tokens",
+                    "query_adapter")
 
 
 def sha256_text(text: str) -> str:
@@ -117,6 +118,7 @@ def _index_for(assistant, record: dict, folder: Path):
 
 def replay(record: dict, assistant) -> tuple[Answer, bool]:
     """Re-run a recorded answer on its index version with greedy decoding; (new Answer, identical?)."""
+    from assistant.embed import query_adapter
     from assistant.pipeline import Assistant
     from assistant.retrieve import Retriever
 
@@ -124,7 +126,8 @@ def replay(record: dict, assistant) -> tuple[Answer, bool]:
     settings = assistant.settings.model_copy(update={"index": record["index"]["name"], **record["retrieval"],
                                                      "max_new_tokens": record["generation"]["max_new_tokens"]})
     index, embedder = _index_for(assistant, record, folder)
-    rerun = Assistant(settings, retriever=Retriever(index, embedder, settings), generator=assistant.generator)
+    rerun = Assistant(settings, retriever=Retriever(
+        index, embedder, settings, query_adapter.resolve(settings.query_adapter, embedder, index.manifest)), generator=assistant.generator)
     filters = Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in record["filters"].items()}) \
         if record.get("filters") else None
     answer = rerun.ask(record["question"], filters=filters, history=record.get("history") or None)

@@ -37,9 +37,10 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], *, de
 
 
 class Retriever:
-    """Searches one index with the embedder it was built with."""
+    """Searches one index with the embedder it was built with; an optional query adapter
+    (assistant/embed/query_adapter.py) corrects the query vectors before the dense search."""
 
-    def __init__(self, index, embedder, settings):
+    def __init__(self, index, embedder, settings, query_adapter=None):
         built, dim = index.manifest["embedder"], index.manifest["dim"]
         if (built, dim) != (embedder.name, embedder.dim):
             raise IndexError_(
@@ -49,6 +50,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
+        self.query_adapter = query_adapter
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                mode: str = "hybrid") -> list[Hit]:
@@ -69,7 +71,10 @@ class Retriever:
         return [self._hits(d, lx, k) for d, lx in zip(dense, lexical)]
 
     def _dense(self, queries: list[str], n: int, allowed: set[str] | None) -> list[list[tuple[str, float]]]:
-        return self.index.dense_search(self.embedder.embed_queries(list(queries)), n, allowed)
+        vectors = self.embedder.embed_queries(list(queries))
+        if self.query_adapter is not None:
+            vectors = self.query_adapter.apply(vectors)
+        return self.index.dense_search(vectors, n, allowed)
 
     def _hits(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int) -> list[Hit]:
         s = self.settings

@@ -31,6 +31,10 @@ class Settings(BaseModel):
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in reciprocal rank fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in reciprocal rank fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant: score = w / (rrf_k + rank).")
+    query_adapter: str = Field(
+        "auto", description="Query-embedding adapter: 'auto' (a shipped one matching the index's embedder and "
+        "language), 'none', or a folder (see assistant/embed/query_adapter.py).",
+    )
     model: str = Field(
         "qwen-0.5b",
         description="Generator: qwen-0.5b (default), qwen-1.5b (quality), smollm2 (tests), openai (HTTP server).",

@@ -51,6 +51,13 @@ class Index:
             found = db.passages(self._conn, ids)
         return [found[i] for i in ids if i in found]
 
+    def vectors(self, ids: list[str]) -> np.ndarray:
+        """The stored embedding of each id, in that order (float32, n x dim)."""
+        with self._lock:
+            rows, vectors = db.load_vectors(self._conn, self.dim, [self._row_of[i] for i in ids])
+        order = {row: n for n, row in enumerate(rows)}
+        return vectors[[order[self._row_of[i]] for i in ids]]
+
     def neighbours(self, passage_id: str, n: int = 1) -> list[Passage]:
         """Passages of the same document up to `n` positions before and after, in order."""
         with self._lock:

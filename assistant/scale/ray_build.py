@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.index.text import index_text
-from assistant.ingest import (IngestResult, absolute, corpus_hashes, default_name, embedder_name, save_signals,
-                              load_documents, to_passages, unique, write_index)
+from assistant.ingest import (IngestResult, absolute, corpus_hashes, default_name, embedder_name, load_documents,
+                              main_language, save_signals, to_passages, unique, write_index)
 from assistant.settings import Settings
 from assistant.types import Document, Passage, Unit
 
@@ -241,7 +241,7 @@ def build_with_ray(sources: list[str], settings: Settings, name: str | None = No
         result.passages = len(passages)
         t3 = time.perf_counter()
         pre = PrecomputedEmbedder(embedder, [embed_text(p) for p in passages], vectors)
-        extra = {"sources": [absolute(s) for s in sources], "engine": "ray"}
+        extra = {"sources": [absolute(s) for s in sources], "engine": "ray", "language": main_language(docs)}
         result.report = write_index(target, passages, pre, settings, corpus_hashes(docs), extra, False, progress)
         save_signals(target, docs)
         timings["index_s"] = time.perf_counter() - t3

@@ -66,3 +66,24 @@ def test_bad_filter_date_is_refused(tmp_path, corpus, capsys):
     run(capsys, "index", "build", corpus, "--name", "firm", *common(home))
     code, _, err = run(capsys, "search", "liberty", "--index", "firm", "--as-of", "last tuesday", *common(home))
     assert code == 2 and "YYYY-MM-DD" in err and "Traceback" not in err
+
+
+def test_search_reports_the_query_adapter_it_used(tmp_path, corpus, capsys):
+    import numpy as np
+
+    from assistant.embed.hashing import HashingEmbedder
+    from assistant.embed.query_adapter import QueryAdapter
+
+    home = tmp_path / "home"
+    run(capsys, "index", "build", corpus, "--name", "firm", *common(home))
+    manifest = json.loads(run(capsys, "index", "info", "firm", "--home", home)[1])
+    assert manifest["language"] == "en"  # recorded at build: "auto" matches adapters on it
+    dim = HashingEmbedder().dim
+    folder = QueryAdapter(np.zeros((dim, dim), np.float32),
+                          {"name": "mine", "embedder": "hashing", "dim": dim, "language": "en"}).save(tmp_path / "qa")
+    code, out, _ = run(capsys, "search", "personal liberty", "--index", "firm", "--query-adapter", folder, *common(home))
+    assert code == 0 and "query adapter: mine" in out
+    code, out, _ = run(capsys, "search", "personal liberty", "--index", "firm", *common(home))
+    assert code == 0 and "query adapter" not in out  # no shipped adapter for the hashing embedder
+    code, _, err = run(capsys, "search", "x", "--index", "firm", "--query-adapter", tmp_path, *common(home))
+    assert code == 2 and "not a query adapter" in err

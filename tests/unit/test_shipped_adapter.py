@@ -37,3 +37,22 @@ def test_ptuning_adapter_beside_it_is_made_by_its_committed_recipe():
     assert config["num_virtual_tokens"] == recipe.num_virtual_tokens
     assert config["encoder_hidden_size"] == recipe.encoder_hidden_size
     assert (folder / "adapter_model.safetensors").stat().st_size < 2**20
+
+
+def test_shipped_query_adapter_fits_e5_on_chinese_indexes_and_never_saw_a_held_out_question():
+    from types import SimpleNamespace
+
+    from assistant.embed.query_adapter import SHIPPED as QUERY_ADAPTERS, resolve
+    from assistant.train.data import LECOQA, load_lecoqa
+    from assistant.train.query_adapter import held_out, lecoqa_dev_ids
+
+    e5 = SimpleNamespace(name="e5", dim=384)
+    adapter = resolve("auto", e5, {"language": "zh"})
+    assert adapter is not None and adapter.folder == QUERY_ADAPTERS / "e5-lecoqa-query"
+    assert resolve("auto", e5, {"language": "ko"}) is None and resolve("auto", e5, {"language": "en"}) is None
+    assert adapter.delta.shape == (384, 384) and (adapter.folder / "adapter.npy").stat().st_size < 2**20
+    trained = set(adapter.card["data"]["training_query_ids"])
+    dev = lecoqa_dev_ids(LECOQA)
+    assert len(trained) == adapter.card["data"]["questions"] > 300
+    assert not any(held_out(q, dev) for q in trained)
+    assert trained <= {r["query_id"] for r in load_lecoqa(LECOQA)}

@@ -1,0 +1,87 @@
+"""A query adapter: a learned linear correction of query embeddings, q' = normalise(q + q @ D).
+
+Lay questions ("老公欠的钱我要还吗") and statute text ("夫妻共同债务……") are far apart in the embedder's
+space. A 384 x 384 matrix D, trained on real questions and the articles that answer them
+(assistant/train/query_adapter.py), moves query vectors toward the provisions' wording. Passage vectors
+are untouched, so an adapter can be switched on, off or retrained without re-embedding the index.
+
+A folder holds `adapter.npy` (D, float32, read without pickle) and `card.json` (embedder, dim, the
+language it was trained for, training data and figures). The shipped adapter lives in
+`assistant/adapters/e5-lecoqa-query/`. Setting `query_adapter`: "auto" uses a shipped adapter whose
+embedder and language match the index (an index records its main language at build), "none" turns
+it off, a folder path picks that adapter.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.embed.base import normalise
+from assistant.errors import InputError
+
+SHIPPED = Path(__file__).resolve().parent.parent / "adapters"
+MATRIX, CARD = "adapter.npy", "card.json"
+
+
+@dataclass(frozen=True)
+class QueryAdapter:
+    delta: np.ndarray  # D, dim x dim
+    card: dict
+    folder: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.card.get("name") or (self.folder.name if self.folder else "query-adapter")
+
+    def apply(self, vectors: np.ndarray) -> np.ndarray:
+        vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        return normalise(vectors + vectors @ self.delta)
+
+    def save(self, folder: Path) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / MATRIX, self.delta.astype(np.float32), allow_pickle=False)
+        (folder / CARD).write_text(json.dumps(self.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return folder
+
+
+def load(folder: Path | str, embedder=None) -> QueryAdapter:
+    """The adapter in `folder`; InputError naming the folder and the fix when it is missing or does not
+    fit the embedder."""
+    folder = Path(folder)
+    if not (folder / MATRIX).is_file() or not (folder / CARD).is_file():
+        raise InputError(f"{folder}: not a query adapter (needs {MATRIX} and {CARD}); "
+                         "train one with `legal-assistant train-retriever` or use --query-adapter none")
+    try:
+        card = json.loads((folder / CARD).read_text(encoding="utf-8"))
+        delta = np.load(folder / MATRIX, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{folder}: unreadable query adapter ({exc}); retrain it or use --query-adapter none") from None
+    dim = card.get("dim")
+    if delta.ndim != 2 or delta.shape != (dim, dim):
+        raise InputError(f"{folder}: {MATRIX} has shape {delta.shape}, the card says {dim}-d; retrain the adapter")
+    if embedder is not None and (card.get("embedder"), dim) != (embedder.name, embedder.dim):
+        raise InputError(f"{folder}: the adapter is for '{card.get('embedder')}' ({dim}-d) but the index uses "
+                         f"'{embedder.name}' ({embedder.dim}-d); use --query-adapter none or train one for it")
+    return QueryAdapter(delta.astype(np.float32), card, folder)
+
+
+def shipped() -> list[Path]:
+    return sorted(p.parent for p in SHIPPED.glob(f"*/{MATRIX}"))
+
+
+def resolve(setting: str, embedder, manifest: dict) -> QueryAdapter | None:
+    """The adapter a retriever should use: see the module docstring for the three settings."""
+    if setting == "none":
+        return None
+    if setting != "auto":
+        return load(setting, embedder)
+    language = manifest.get("language")
+    for folder in shipped():
+        card = json.loads((folder / CARD).read_text(encoding="utf-8"))
+        if (card.get("embedder"), card.get("dim"), card.get("language")) == (embedder.name, embedder.dim, language):
+            return load(folder, embedder)
+    return None

@@ -1,0 +1,173 @@
+"""Train a query adapter (assistant/embed/query_adapter.py) on LeCoQA questions and their gold articles.
+
+Corpus: an e5 index of the prc laws LeCoQA cites most (`LAWS`: 民法典, 刑法, 劳动合同法, 商标法, 著作权法,
+every version), built once under the run folder. Examples: each training question with every passage of
+its gold articles in that index (law + 第N条, the prefix 中华人民共和国 ignored). Loss: softmax
+cross-entropy of the adapted query against all corpus passages (cosine / `tau`), plus `l2` * ||D||^2 to
+keep the adapter close to the identity; Adam, a fixed seed, a few seconds on a CPU.
+
+Held out, never trained on (`held_out`): the answering model's dev split (assistant.train.data) and a
+third of the other questions by hash. The retrieval bench draws its questions from the held-out ones
+and checks that none of them is in the card's list of training questions.
+
+    .venv/bin/python -m assistant.train.query_adapter --out runs/query-adapter      # or: make query-adapter
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from assistant.embed.query_adapter import SHIPPED, QueryAdapter
+
+PREFIX = "中华人民共和国"
+ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十\d]+)?$")
+LAWS = tuple(PREFIX + law for law in ("民法典", "刑法", "劳动合同法", "商标法", "著作权法"))
+NAME = "e5-lecoqa-query"
+HELD_OUT_RULE = "LeCoQA query_id in the answering model's dev split, or sha1('retrieval:' + query_id) % 3 == 0"
+DEFAULTS = {"l2": 0.01, "epochs": 30, "tau": 0.05, "lr": 1e-3, "batch": 64, "seed": 0}
+
+
+def law_key(title: str) -> str:
+    return title.strip().removeprefix(PREFIX)
+
+
+def gold_key(name: str) -> str | None:
+    """`中华人民共和国民法典第五十四条` -> `民法典第五十四条`; None without an article number."""
+    match = ARTICLE.search(name.strip())
+    return law_key(name[: match.start()]) + match.group() if match else None
+
+
+def passage_key(passage) -> str | None:
+    """The gold key of an index passage: its law title + the article label in its hierarchy path."""
+    label = next((p for p in reversed(passage.path) if ARTICLE.fullmatch(p)), None)
+    return law_key(passage.title) + label if label else None
+
+
+def held_out(query_id, dev_ids: set) -> bool:
+    digest = hashlib.sha1(f"retrieval:{query_id}".encode("utf-8")).hexdigest()
+    return query_id in dev_ids or int(digest, 16) % 3 == 0
+
+
+def lecoqa_dev_ids(path: Path | str) -> set:
+    """Query ids of the answering model's dev split (assistant.train.data), read from `path`."""
+    from assistant.train.data import load_lecoqa, split_dev
+
+    return {r["query_id"] for r in split_dev(load_lecoqa(path))[1]}
+
+
+def examples(records: list[dict], keys: list[str | None], dev_ids: set) -> list[tuple[object, str, list[int]]]:
+    """(query_id, question, gold passage rows) for the questions that are not held out and have gold in the corpus."""
+    rows_of: dict[str, list[int]] = {}
+    for row, key in enumerate(keys):
+        if key:
+            rows_of.setdefault(key, []).append(row)
+    out = []
+    for r in records:
+        if held_out(r["query_id"], dev_ids):
+            continue
+        rows = sorted({row for name in r.get("match_name", []) for row in rows_of.get(gold_key(name) or "", [])})
+        if rows:
+            out.append((r["query_id"], r["问题"].strip(), rows))
+    return out
+
+
+def fit(queries: np.ndarray, passages: np.ndarray, pairs: list[tuple[int, int]], *, l2: float, epochs: int,
+        tau: float, lr: float, batch: int, seed: int) -> tuple[np.ndarray, list[float]]:
+    """D minimising the loss in the module docstring over (query row, passage row) pairs; (D, loss per epoch)."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    q_all, p_all = torch.from_numpy(np.asarray(queries, np.float32)), torch.from_numpy(np.asarray(passages, np.float32))
+    qi = torch.tensor([a for a, _ in pairs])
+    pj = torch.tensor([b for _, b in pairs])
+    delta = torch.zeros(q_all.shape[1], q_all.shape[1], requires_grad=True)
+    optimiser = torch.optim.Adam([delta], lr=lr)
+    losses = []
+    for _ in range(epochs):
+        order, total = torch.randperm(len(qi), generator=generator), 0.0
+        for start in range(0, len(qi), batch):
+            b = order[start : start + batch]
+            q = q_all[qi[b]]
+            q = q + q @ delta
+            q = q / q.norm(dim=1, keepdim=True)
+            loss = torch.nn.functional.cross_entropy(q @ p_all.T / tau, pj[b]) + l2 * (delta**2).sum()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += float(loss.detach()) * len(b)
+        losses.append(total / len(qi))
+    return delta.detach().numpy(), losses
+
+
+def corpus_index(folder: Path, embedder, laws=LAWS):
+    """The e5 index of `laws` under `folder`, built on first use (about 8 minutes on 2 cores)."""
+    from assistant.corpus.packs import load_pack
+    from assistant.index import build_index, open_index
+    from assistant.index.store import NoIndex
+    from assistant.ingest import corpus_hashes, to_passages
+    from assistant.settings import Settings
+
+    try:
+        return open_index(folder, embedder.name)
+    except NoIndex:
+        pass
+    docs = list(load_pack("prc", laws=list(laws)))
+    passages = to_passages(docs, embedder, Settings(embedder=embedder.name))
+    print(f"query adapter: embedding {len(passages)} passages of {len(docs)} law versions ...", flush=True)
+    build_index(folder, passages, embedder, corpus_hashes=corpus_hashes(docs), extra={"language": "zh"})
+    return open_index(folder, embedder.name)
+
+
+def train(out: Path, data_path: Path | None = None, **params) -> QueryAdapter:
+    """Build the corpus index if needed, train on the non-held-out questions, save to `out`/adapter."""
+    from assistant.embed import get_embedder
+    from assistant.train.data import LECOQA, load_lecoqa
+
+    params = {**DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
+    out, t0 = Path(out), time.perf_counter()
+    embedder = get_embedder("e5")
+    index = corpus_index(out / "index", embedder)
+    ids = index.all_ids()
+    keys = [passage_key(p) for p in index.get(ids)]
+    vectors = index.vectors(ids)
+    records = load_lecoqa(data_path or LECOQA)
+    chosen = examples(records, keys, lecoqa_dev_ids(data_path or LECOQA))
+    queries = embedder.embed_queries([text for _, text, _ in chosen])
+    pairs = [(i, row) for i, (_, _, rows) in enumerate(chosen) for row in rows]
+    delta, losses = fit(queries, vectors, pairs, **params)
+    card = {
+        "name": NAME, "embedder": embedder.name, "dim": embedder.dim, "language": "zh",
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data": {"source": str(data_path or LECOQA), "questions": len(chosen), "pairs": len(pairs),
+                 "held_out": HELD_OUT_RULE, "training_query_ids": sorted(q for q, _, _ in chosen)},
+        "corpus": {"laws": list(LAWS), "passages": len(ids), "index_built_at": index.manifest.get("built_at")},
+        "params": params, "loss": {"first_epoch": round(losses[0], 4), "last_epoch": round(losses[-1], 4)},
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    adapter = QueryAdapter(delta, card)
+    adapter.save(out / "adapter")
+    print(f"query adapter: {len(chosen)} questions, {len(pairs)} pairs, loss {losses[0]:.3f} -> {losses[-1]:.3f}; "
+          f"saved to {out / 'adapter'} (ship it: copy to {SHIPPED / NAME})")
+    return adapter
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="legal-assistant train-retriever", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default="runs/query-adapter", help="run folder: corpus index and adapter/")
+    parser.add_argument("--data", type=Path, help="LeCoQA train.json (default: ../shared/data/lecoqa-train)")
+    for name, value in DEFAULTS.items():
+        parser.add_argument(f"--{name}", type=type(value))
+    args = vars(parser.parse_args(argv))
+    train(Path(args.pop("out")), args.pop("data"), **args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

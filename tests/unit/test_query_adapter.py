@@ -1,0 +1,99 @@
+"""Query adapters: the linear correction, its files, how "auto" picks one, the held-out split, the fit."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.embed import query_adapter
+from assistant.embed.base import normalise
+from assistant.embed.query_adapter import QueryAdapter, load, resolve
+from assistant.errors import InputError
+from assistant.index import open_index
+from assistant.retrieve import Retriever
+from assistant.settings import Settings
+from assistant.train.query_adapter import examples, fit, gold_key, held_out
+
+
+def card(dim: int, **more) -> dict:
+    return {"name": "test", "embedder": "hashing", "dim": dim, "language": "en", **more}
+
+
+def test_zero_adapter_only_normalises_and_a_saved_one_loads_identically(tmp_path, hashing_embedder):
+    vectors = np.random.default_rng(0).normal(size=(3, hashing_embedder.dim)).astype(np.float32)
+    zero = QueryAdapter(np.zeros((hashing_embedder.dim,) * 2, np.float32), card(hashing_embedder.dim))
+    assert np.allclose(zero.apply(vectors), normalise(vectors))
+    delta = np.random.default_rng(1).normal(scale=0.1, size=(hashing_embedder.dim,) * 2).astype(np.float32)
+    saved = QueryAdapter(delta, card(hashing_embedder.dim)).save(tmp_path / "qa")
+    again = load(saved, hashing_embedder)
+    assert np.array_equal(again.apply(vectors), normalise(vectors + vectors @ delta))
+    assert not np.allclose(again.apply(vectors), normalise(vectors))
+
+
+def test_bad_adapter_folders_are_named_with_the_fix(tmp_path, hashing_embedder):
+    with pytest.raises(InputError, match="not a query adapter.*--query-adapter none"):
+        load(tmp_path / "missing")
+    QueryAdapter(np.zeros((4, 4), np.float32), card(4)).save(tmp_path / "small")
+    with pytest.raises(InputError, match="is for 'hashing' \\(4-d\\)"):
+        load(tmp_path / "small", hashing_embedder)
+    (tmp_path / "small" / "card.json").write_text('{"dim": 5}', encoding="utf-8")
+    with pytest.raises(InputError, match="shape \\(4, 4\\)"):
+        load(tmp_path / "small")
+
+
+def test_auto_picks_a_shipped_adapter_only_for_its_embedder_and_language(tmp_path, hashing_embedder, monkeypatch):
+    QueryAdapter(np.zeros((hashing_embedder.dim,) * 2, np.float32), card(hashing_embedder.dim, language="zh")).save(
+        tmp_path / "hashing-zh")
+    monkeypatch.setattr(query_adapter, "SHIPPED", tmp_path)
+    assert resolve("auto", hashing_embedder, {"language": "zh"}).folder == tmp_path / "hashing-zh"
+    assert resolve("auto", hashing_embedder, {"language": "en"}) is None
+    assert resolve("auto", hashing_embedder, {}) is None  # an index built before languages were recorded
+    assert resolve("none", hashing_embedder, {"language": "zh"}) is None
+    assert resolve(str(tmp_path / "hashing-zh"), hashing_embedder, {"language": "en"}) is not None
+
+
+def test_the_retriever_searches_with_the_adapted_query(tmp_index, hashing_embedder, tmp_path):
+    index = open_index(tmp_index)
+    dim = hashing_embedder.dim
+    swap = np.eye(dim, dtype=np.float32)[::-1]  # q + q @ (P - I) = q @ P: the query's coordinates reversed
+    adapter = QueryAdapter(swap - np.eye(dim, dtype=np.float32), card(dim))
+    settings = Settings(home=tmp_path, k=3)
+    query = "personal liberty and the right to life"
+    got = Retriever(index, hashing_embedder, settings, adapter).search(query, k=3, mode="dense")
+    reversed_query = normalise(hashing_embedder.embed_queries([query]) @ swap)
+    expected = index.dense_search(reversed_query, 3)[0]
+    assert [h.passage.id for h in got] == [pid for pid, _ in expected]
+    plain = Retriever(index, hashing_embedder, settings).search(query, k=3, mode="dense")
+    assert [h.dense for h in got] != [h.dense for h in plain]
+
+
+def test_fit_learns_to_map_questions_to_their_gold_passages():
+    rng = np.random.default_rng(3)
+    passages = normalise(rng.normal(size=(40, 16)))
+    queries = normalise(rng.normal(size=(40, 16)))  # unrelated to the passages: question i's gold is passage i
+    pairs = [(i, i) for i in range(40)]
+
+    def top1(q):
+        return float(np.mean(np.argmax(q @ passages.T, axis=1) == np.arange(40)))
+
+    delta, losses = fit(queries, passages, pairs, l2=1e-4, epochs=200, tau=0.05, lr=1e-2, batch=16, seed=0)
+    assert losses[-1] < losses[0] / 2
+    assert top1(normalise(queries + queries @ delta)) > top1(queries) + 0.5
+    again, _ = fit(queries, passages, pairs, l2=1e-4, epochs=200, tau=0.05, lr=1e-2, batch=16, seed=0)
+    assert np.array_equal(delta, again)  # seeded: the same adapter every time
+
+
+def test_held_out_questions_are_never_training_examples():
+    assert held_out("q-dev", {"q-dev"})
+    shares = [held_out(i, set()) for i in range(3000)]
+    assert 0.30 < sum(shares) / len(shares) < 0.37
+    records = [{"query_id": i, "问题": f"问题{i}", "match_name": ["中华人民共和国民法典第十条"]} for i in range(60)]
+    keys = ["民法典第十条", None, "民法典第十条", "刑法第一条"]
+    chosen = examples(records, keys, dev_ids={0, 1})
+    assert chosen and all(not held_out(q, {0, 1}) for q, _, _ in chosen)
+    assert {tuple(rows) for _, _, rows in chosen} == {(0, 2)}  # every passage of the gold article
+    assert examples([{"query_id": 7, "问题": "x", "match_name": ["某条例第三条"]}], keys, set()) == []
+
+
+def test_gold_keys_drop_the_state_prefix():
+    assert gold_key("中华人民共和国民法典第一千零八十七条") == "民法典第一千零八十七条"
+    assert gold_key("最高人民法院关于适用民法典的解释") is None
