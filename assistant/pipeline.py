@@ -1,7 +1,8 @@
 """Assistant: question -> retrieved passages -> streamed answer -> verified citations, or an abstention.
 
 It abstains without calling the model when nothing relevant is retrieved (no hits, or the best dense
-cosine is below `settings.min_dense_score`), and after generation when the model refuses or its answer
+cosine is below `settings.min_dense_score`, or below the query adapter's own `min_score` when one is on:
+adapted similarities have another scale), and after generation when the model refuses or its answer
 cites no retrieved passage that supports it. Every citation in an Answer names a passage in its hits.
 """
 from __future__ import annotations
@@ -113,12 +114,19 @@ class Assistant:
     def _retrieval_gap(self, hits: list[Hit]) -> str:
         if not hits:
             return NO_HITS
-        best, floor = best_dense(hits), self.settings.min_dense_score
+        best, (floor, name) = best_dense(hits), self._floor()
         if best is None:
             return "no passage matched by meaning (dense search), only by keywords"
         if best < floor:
-            return f"the best passage's similarity {best:.3f} is below min_dense_score {floor}"
+            return f"the best passage's similarity {best:.3f} is below {name} {floor}"
         return ""
+
+    def _floor(self) -> tuple[float, str]:
+        """(abstention floor, its name): a query adapter rescales similarities and brings its own floor."""
+        adapter = getattr(self._retriever, "query_adapter", None)
+        if adapter is not None and "min_score" in adapter.card:
+            return adapter.card["min_score"], f"the min_score of query adapter {adapter.name}"
+        return self.settings.min_dense_score, "min_dense_score"
 
     def _generate(self, messages: list[dict], timings: dict) -> Gen[str, None, str]:
         pieces, started, first = [], time.perf_counter(), None

@@ -24,6 +24,7 @@ from bench import BENCH_DIR, BENCHMARKS, Context, load_average, machine, registe
 
 MODULES = {
     "retrieval": "bench.retrieval",
+    "abstention": "bench.abstention",  # the similarity floor: covered questions pass, others stop
     "speed": "bench.speed",
     "scale": "bench.scale",  # Ray build, ANN recall, memory per million passages
     "support": "bench.support",  # support checker vs hand labels

@@ -32,6 +32,7 @@ LAWS = tuple(PREFIX + law for law in ("民法典", "刑法", "劳动合同法", 
 NAME = "e5-lecoqa-query"
 HELD_OUT_RULE = "LeCoQA query_id in the answering model's dev split, or sha1('retrieval:' + query_id) % 3 == 0"
 DEFAULTS = {"l2": 0.01, "epochs": 30, "tau": 0.05, "lr": 1e-3, "batch": 64, "seed": 0}
+FLOOR_PERCENTILE = 5  # min_score: this percentile of the training questions' best passage score
 
 
 def law_key(title: str) -> str:
@@ -106,6 +107,13 @@ def fit(queries: np.ndarray, passages: np.ndarray, pairs: list[tuple[int, int]],
     return delta.detach().numpy(), losses
 
 
+def floor(adapter: QueryAdapter, queries: np.ndarray, passages: np.ndarray) -> float:
+    """The abstention floor for adapted scores: FLOOR_PERCENTILE of the best passage score of in-domain
+    (training) questions, so about 95% of them pass and off-topic questions, far lower, do not."""
+    best = (adapter.apply(queries) @ np.asarray(passages, np.float32).T).max(axis=1)
+    return round(float(np.percentile(best, FLOOR_PERCENTILE)), 4)
+
+
 def corpus_index(folder: Path, embedder, laws=LAWS):
     """The e5 index of `laws` under `folder`, built on first use (about 8 minutes on 2 cores)."""
     from assistant.corpus.packs import load_pack
@@ -149,9 +157,12 @@ def train(out: Path, data_path: Path | None = None, **params) -> QueryAdapter:
                  "held_out": HELD_OUT_RULE, "training_query_ids": sorted(q for q, _, _ in chosen)},
         "corpus": {"laws": list(LAWS), "passages": len(ids), "index_built_at": index.manifest.get("built_at")},
         "params": params, "loss": {"first_epoch": round(losses[0], 4), "last_epoch": round(losses[-1], 4)},
-        "seconds": round(time.perf_counter() - t0, 1),
     }
     adapter = QueryAdapter(delta, card)
+    card["min_score"] = floor(adapter, queries, vectors)
+    card["min_score_rule"] = (f"percentile {FLOOR_PERCENTILE} of the training questions' best passage score; "
+                              "used instead of min_dense_score while this adapter is on")
+    card["seconds"] = round(time.perf_counter() - t0, 1)
     adapter.save(out / "adapter")
     print(f"query adapter: {len(chosen)} questions, {len(pairs)} pairs, loss {losses[0]:.3f} -> {losses[-1]:.3f}; "
           f"saved to {out / 'adapter'} (ship it: copy to {SHIPPED / NAME})")

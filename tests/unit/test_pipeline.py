@@ -69,6 +69,27 @@ def test_low_score_abstains_without_calling_the_model(settings):
     assert answer.hits and gen.calls == [] and answer.citations == []
 
 
+def test_a_query_adapter_brings_its_own_abstention_floor(settings, tmp_path):
+    import numpy as np
+
+    from assistant.embed import get_embedder
+    from assistant.embed.query_adapter import QueryAdapter
+
+    dim = get_embedder("hashing").dim
+    adapter = QueryAdapter(np.zeros((dim, dim), np.float32),
+                           {"name": "strict", "embedder": "hashing", "dim": dim, "language": "en", "min_score": 0.99})
+    folder = adapter.save(tmp_path / "strict")
+    gen = ScriptedGenerator("should not be used [1].")
+    strict = Assistant(settings.model_copy(update={"query_adapter": str(folder), "min_dense_score": 0.0}), generator=gen)
+    answer = strict.ask(QUESTION)  # min_dense_score 0 would let it through; the adapter's 0.99 does not
+    assert answer.refused and "min_score of query adapter strict 0.99" in answer.reason and gen.calls == []
+    loose = adapter.card | {"min_score": -1.0}
+    QueryAdapter(adapter.delta, loose).save(folder)
+    answer = make(settings, "A person may not be deprived of life [1].", query_adapter=str(folder),
+                  min_dense_score=0.99).ask(QUESTION)
+    assert not answer.refused
+
+
 def test_answer_citing_nothing_valid_is_refused(settings):
     answer = make(settings, "Personal liberty is protected by Article 21 [4].").ask(QUESTION)
     assert answer.refused and answer.reason.startswith(NO_VALID_CITATION) and "[4]" in answer.reason
