@@ -59,8 +59,26 @@ def status_rows(manifest: dict, settings: Settings) -> dict[str, str]:
         "Embedder": str(_pick(manifest, "embedder", "embedder_name")),
         "Model": settings.model,
         "Adapter": settings.adapter,
+        "Query adapter": query_adapter_name(manifest, settings),
         "Last update": str(updated).replace("T", " ")[:19],
     }
+
+
+def query_adapter_name(manifest: dict, settings: Settings) -> str:
+    """The query adapter searches of this index use ("none" when none applies), or why it cannot load."""
+    from types import SimpleNamespace
+
+    from assistant.embed import query_adapter
+    from assistant.errors import AssistantError
+
+    if "embedder" not in manifest:
+        return "—"
+    embedder = SimpleNamespace(name=manifest["embedder"], dim=manifest.get("dim"))
+    try:
+        adapter = query_adapter.resolve(settings.query_adapter, embedder, manifest)
+    except AssistantError as exc:
+        return f"cannot load ({exc})"
+    return adapter.name if adapter else "none"
 
 
 def _iso(value: date | None) -> str | None:

@@ -29,7 +29,11 @@ def test_status_rows_from_manifest():
     rows = status_rows({"documents": 3, "count": 7, "embedder": "minilm", "built_at": "2026-01-02T03:04:05+00:00"},
                        Settings(model="qwen-0.5b", adapter="none"))
     assert rows == {"Documents": "3", "Passages": "7", "Embedder": "minilm", "Model": "qwen-0.5b",
-                    "Adapter": "none", "Last update": "2026-01-02 03:04:05"}
+                    "Adapter": "none", "Query adapter": "none", "Last update": "2026-01-02 03:04:05"}
+    chinese = {"embedder": "e5", "dim": 384, "language": "zh"}
+    assert status_rows(chinese, Settings())["Query adapter"] == "e5-lecoqa-query"
+    assert status_rows(chinese, Settings(query_adapter="none"))["Query adapter"] == "none"
+    assert status_rows(chinese, Settings(query_adapter="/nowhere"))["Query adapter"].startswith("cannot load")
 
 
 def test_output_name_is_safe_and_writable():
