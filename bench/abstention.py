@@ -124,7 +124,8 @@ the indexed law, so "stopped" is a lower bound of the right behaviour, not an ex
 Floors: the default `min_dense_score` with plain e5 (e5 similarities sit between about 0.7 and 0.95, so
 a floor made for MiniLM stops nothing), plain e5 with a floor calibrated by the adapter's own rule (the 5th
 percentile of the training questions' best score on this index), and the query adapter with the
-`min_score` its card carries (the same rule on its training corpus), which the app uses when the adapter
-is on.
+`min_score` its card carries, which the app uses when the adapter is on (the same percentile on its
+training corpus, each question scored by an adapter fitted without it: out-of-fold, so the floor is not
+set by questions the adapter has memorised).
 """,
 )

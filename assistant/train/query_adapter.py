@@ -32,7 +32,8 @@ LAWS = tuple(PREFIX + law for law in ("民法典", "刑法", "劳动合同法", 
 NAME = "e5-lecoqa-query"
 HELD_OUT_RULE = "LeCoQA query_id in the answering model's dev split, or sha1('retrieval:' + query_id) % 3 == 0"
 DEFAULTS = {"l2": 0.01, "epochs": 30, "tau": 0.05, "lr": 1e-3, "batch": 64, "seed": 0}
-FLOOR_PERCENTILE = 5  # min_score: this percentile of the training questions' best passage score
+FLOOR_PERCENTILE = 5  # min_score: this percentile of the training questions' out-of-fold best passage score
+FOLDS = 5
 
 
 def law_key(title: str) -> str:
@@ -107,10 +108,17 @@ def fit(queries: np.ndarray, passages: np.ndarray, pairs: list[tuple[int, int]],
     return delta.detach().numpy(), losses
 
 
-def floor(adapter: QueryAdapter, queries: np.ndarray, passages: np.ndarray) -> float:
-    """The abstention floor for adapted scores: FLOOR_PERCENTILE of the best passage score of in-domain
-    (training) questions, so about 95% of them pass and off-topic questions, far lower, do not."""
-    best = (adapter.apply(queries) @ np.asarray(passages, np.float32).T).max(axis=1)
+def floor(queries: np.ndarray, passages: np.ndarray, gold_rows: list[list[int]], params: dict) -> float:
+    """The abstention floor for adapted scores, calibrated out of fold: the training questions are split in
+    FOLDS folds; each fold is scored (best passage score) by an adapter fitted on the other folds; the floor
+    is FLOOR_PERCENTILE of those scores. Scoring questions an adapter was trained on would set it too high."""
+    passages = np.asarray(passages, np.float32)
+    best = np.empty(len(queries), dtype=np.float32)
+    for fold in range(FOLDS):
+        held = np.arange(len(queries)) % FOLDS == fold
+        pairs = [(i, row) for i, rows in enumerate(gold_rows) if not held[i] for row in rows]
+        delta, _ = fit(queries, passages, pairs, **params)
+        best[held] = (QueryAdapter(delta, {}).apply(queries[held]) @ passages.T).max(axis=1)
     return round(float(np.percentile(best, FLOOR_PERCENTILE)), 4)
 
 
@@ -159,9 +167,10 @@ def train(out: Path, data_path: Path | None = None, **params) -> QueryAdapter:
         "params": params, "loss": {"first_epoch": round(losses[0], 4), "last_epoch": round(losses[-1], 4)},
     }
     adapter = QueryAdapter(delta, card)
-    card["min_score"] = floor(adapter, queries, vectors)
-    card["min_score_rule"] = (f"percentile {FLOOR_PERCENTILE} of the training questions' best passage score; "
-                              "used instead of min_dense_score while this adapter is on")
+    card["min_score"] = floor(queries, vectors, [rows for _, _, rows in chosen], params)
+    card["min_score_rule"] = (f"percentile {FLOOR_PERCENTILE} of the training questions' best passage score, each "
+                              f"scored by an adapter fitted on the other {FOLDS - 1} of {FOLDS} folds; used "
+                              "instead of min_dense_score while this adapter is on")
     card["seconds"] = round(time.perf_counter() - t0, 1)
     adapter.save(out / "adapter")
     print(f"query adapter: {len(chosen)} questions, {len(pairs)} pairs, loss {losses[0]:.3f} -> {losses[-1]:.3f}; "
