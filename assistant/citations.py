@@ -5,6 +5,13 @@ and words naming provisions such as "article", cut to 6-letter stems; character 
 Japanese and Korean runs) are looked up in the cited passage's cite and text. The sentence is supported when at least SUPPORT_THRESHOLD (40%) of its terms occur there. On real statute
 text a faithful paraphrase scores 0.67-1.0 and a claim about another provision 0.0-0.25 (see the tests).
 A sentence with no content terms ("Yes [1].") claims nothing checkable and counts as supported.
+Polarity (English): a sentence is not supported when it and the passage sentence it restates differ in
+the parity of their negations and a word they share is negated on one side only ("every person may be deprived of life" against "No person shall be deprived of his life"):
+a word is negated when the first word before it that is not an auxiliary, article or pronoun (SKIPPED,
+at most NEGATION_REACH back) is a negation (no, not, never, ...): "No person shall be deprived",
+"shall not deny".
+A sentence using a restrictive word the passage lacks ("only", "unless", ...) is not checked this way:
+"may be deprived only by law" faithfully restates "no person shall be deprived except by law".
 The quote is the passage sentence sharing the most terms with the answer sentence.
 
 Named pinpoints: a sentence without markers that names a retrieved passage's pinpoint the way lawyers
@@ -21,6 +28,13 @@ from assistant.prompts import REFUSALS
 from assistant.types import Citation, Hit
 
 SUPPORT_THRESHOLD = 0.4
+NEGATIONS = frozenset("no not never nor none nobody neither cannot against".split())  # "without" pairs with "except"
+RESTRICTIVE = frozenset("only except unless save subject provided".split())
+SKIPPED = frozenset("shall be been being is are was were may might must will would should can could do does did "
+                    "to any person persons one his her its their the a an of every all such".split())
+NEGATION_REACH = 6  # at most this many skipped words between a negation and the word it governs
+EN_TOKEN = re.compile(r"[a-z]+(?:['’]t)?")
+NEGATIVE_PREFIX = re.compile(r"^(?:un(?!i|der|til|less)|non(?!etheless))[a-z]{4,}$")  # unenforceable, nonbailable
 MARKER = re.compile(r"\[(\d+(?:\s*[,，、;]\s*\d+)*)\]")
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]+")
 WORD = re.compile(r"[^\W\d_]{3,}|\d+")
@@ -77,6 +91,47 @@ def support(claim: str, passage: str) -> float:
     return len(wanted & terms(passage)) / len(wanted) if wanted else 1.0
 
 
+def polarities(text: str) -> tuple[dict[str, set[bool]], set[str]]:
+    """({6-letter stem of each content word: {negated?} over its occurrences}, the words of the text)."""
+    tokens = EN_TOKEN.findall(MARKER.sub(" ", text.lower()))
+    found: dict[str, set[bool]] = {}
+    for i, token in enumerate(tokens):
+        if len(token) >= 4 and token not in STOP and token not in NEGATIONS and token not in SKIPPED:
+            found.setdefault(token[:6], set()).add(_negated(tokens, i))
+    return found, set(tokens)
+
+
+def _negated(tokens: list[str], i: int) -> bool:
+    for back in range(1, NEGATION_REACH + 2):
+        if i - back < 0:
+            return False
+        word = tokens[i - back]
+        if word in NEGATIONS or word.endswith(("n't", "n’t")):
+            return True
+        if word not in SKIPPED:
+            return False
+    return False
+
+
+def negations(text: str) -> int:
+    """Negation words, n't forms and negative prefixes ("not enforceable" and "unenforceable" count the same)."""
+    return sum(t in NEGATIONS or t.endswith(("n't", "n’t")) or bool(NEGATIVE_PREFIX.match(t))
+               for t in EN_TOKEN.findall(text.lower()))
+
+
+def contradicts(claim: str, passage: str) -> bool:
+    """The claim and the passage sentence it restates (`best_quote`) differ in the parity of their negations,
+    and a word they share is negated in one only (English; see the module docstring)."""
+    sentence = best_quote(claim, passage)
+    if negations(claim) % 2 == negations(sentence) % 2:
+        return False
+    mine, claim_words = polarities(claim)
+    theirs, passage_words = polarities(sentence)
+    if (claim_words & RESTRICTIVE) - passage_words:
+        return False
+    return any(len(mine[w]) == len(theirs[w]) == 1 and mine[w] != theirs[w] for w in mine.keys() & theirs.keys())
+
+
 def best_quote(claim: str, passage: str) -> str:
     wanted = terms(claim)
     return max(split_sentences(passage) or [passage], key=lambda s: len(wanted & terms(s))).strip()
@@ -90,7 +145,7 @@ def is_refusal(text: str) -> bool:
 
 def _cite(n: int, claim: str, hit: Hit) -> Citation:
     p = hit.passage
-    ok = support(claim, f"{p.cite}\n{p.text}") >= SUPPORT_THRESHOLD  # the cite holds the article number
+    ok = support(claim, f"{p.cite}\n{p.text}") >= SUPPORT_THRESHOLD and not contradicts(claim, p.text)
     return Citation(n=n, passage_id=p.id, cite=p.cite, quote=best_quote(claim, p.text), supported=ok)
 
 

@@ -13,7 +13,8 @@ score >= supported threshold -> "supported", >= partly threshold -> "partly", el
 The thresholds were calibrated on the hand labels in bench/data/support_labels.jsonl (see
 bench/support.py, which reports agreement). A sentence with no content terms ("Yes [1].") claims
 nothing and is "supported"; a sentence that cites nothing is scored against all passages but can be
-at most "partly" supported (the reader cannot tell where it came from).
+at most "partly" supported (the reader cannot tell where it came from). A sentence that negates what a cited
+passage says, or the other way round (`assistant.citations.contradicts`, English), is "unsupported".
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.citations import MARKER, parse_markers, split_sentences, terms
+from assistant.citations import MARKER, contradicts, parse_markers, split_sentences, terms
 from assistant.types import Answer, Hit
 
 LABELS = ("supported", "partly", "unsupported")
@@ -109,6 +110,8 @@ def label_sentence(sentence: str, hits: Sequence[Hit], embedder=None,
     label = to_label(score, thresholds or THRESHOLDS["embedding" if dense is not None else "lexical"])
     if not cited and label == "supported":
         label = "partly"
+    if cited and any(contradicts(claim, hits[n - 1].passage.text) for n in cited):
+        label = "unsupported"  # says the opposite of what a cited passage says (see assistant.citations)
     return SentenceSupport(sentence, cited, label, round(score, 4), round(lexical, 4),
                            None if dense is None else round(dense, 4))
 

@@ -10,7 +10,10 @@ element beside right ones); "unsupported" = the passages do not state the claim 
 Measures, for the lexical-only checker and for lexical + MiniLM cosine:
 - accuracy and Cohen's kappa (3 classes) of the shipped thresholds (`support.THRESHOLDS`);
 - the same with thresholds re-fitted by leave-one-out (fit on n-1 sentences, label the held-out one):
-  the shipped thresholds were fitted on all of these labels, so LOO is the honest estimate;
+  the shipped thresholds were fitted on s001-s077, so LOO is the honest estimate;
+A sentence that says the opposite of its passage (`assistant.citations.contradicts`) is "unsupported"
+whatever its score, as in the app. s078-s085 are negation flips of real provisions and faithful
+restatements of them (s085 is a real answer of the 0.5B model, which word overlap alone passes).
 - binary accuracy of "unsupported" vs the rest (what `apply_support` acts on).
 
 Run:  .venv/bin/python -m bench.support [--no-minilm] [--calibrate]
@@ -58,22 +61,26 @@ def hits_for(item: dict, by_cite: dict[str, list]) -> list:
     return [Hit(p, 1.0) for p in found]
 
 
-def components(items: list[dict], embedder=None) -> list[tuple[float, float | None]]:
-    """(lexical, dense) per sentence, computed once; thresholds are applied afterwards."""
-    from assistant.support import label_sentence
+def components(items: list[dict], embedder=None) -> list[tuple[float, float | None, bool]]:
+    """(lexical, dense, says the opposite of its passage) per sentence, computed once; thresholds are
+    applied afterwards, and a contradicting sentence is unsupported whatever its score (as in the app)."""
+    from assistant.citations import contradicts
+    from assistant.support import claim_of, label_sentence
 
     by_cite = india_passages()
     out = []
     for item in items:
-        found = label_sentence(item["sentence"], hits_for(item, by_cite), embedder)
-        out.append((found.lexical, found.dense))
+        hits = hits_for(item, by_cite)
+        found = label_sentence(item["sentence"], hits, embedder)
+        claim = claim_of(item["sentence"])
+        out.append((found.lexical, found.dense, any(contradicts(claim, h.passage.text) for h in hits)))
     return out
 
 
-def scores_of(parts: list[tuple[float, float | None]], use_dense: bool) -> np.ndarray:
+def scores_of(parts: list[tuple[float, float | None, bool]], use_dense: bool) -> np.ndarray:
     from assistant.support import combined
 
-    return np.array([combined(lx, dn if use_dense else None) for lx, dn in parts])
+    return np.array([-1.0 if opposite else combined(lx, dn if use_dense else None) for lx, dn, opposite in parts])
 
 
 def predict(scores: np.ndarray, partly: float, supported: float) -> np.ndarray:
@@ -153,8 +160,9 @@ def print_table(rows: list[dict]) -> None:
 
 BENCHMARK = register(Benchmark(
     "support", "Sentence support checker vs hand labels", lambda ctx: run(ctx),
-    notes="Agreement of `assistant.support` (lexical; lexical + MiniLM cosine) with hand labels "
-          "(supported / partly / unsupported) of answer sentences against India-pack passages.",
+    notes="Agreement of `assistant.support` (lexical; lexical + MiniLM cosine, plus the negation check) with "
+          "hand labels (supported / partly / unsupported) of answer sentences against India-pack passages; "
+          "s078-s085 are negation flips of real provisions and faithful restatements of them.",
 ))
 
 

@@ -99,3 +99,24 @@ def test_marked_sentences_are_left_alone_and_a_shared_pinpoint_is_not_guessed(hi
              for law in ("中华人民共和国民法典", "中华人民共和国劳动合同法")]
     assert verify("依照第十条，应当订立书面合同。", twins).named == []  # two laws' 第十条: ambiguous
     assert verify("依照第十条，应当订立书面合同。", twins[:1]).named == [1]
+
+
+def test_a_sentence_saying_the_opposite_of_its_passage_is_not_supported(hits):
+    from assistant.citations import contradicts
+
+    art21, art14 = hits[0].passage.text, hits[2].passage.text
+    inverted = ("Art. 21 protects the right of every person to be deprived of his life or personal liberty except "
+                "according to procedure established by law")
+    assert support(inverted, art21) >= SUPPORT_THRESHOLD  # word overlap alone would pass it
+    assert contradicts(inverted, art21) and not verify(inverted + " [1].", hits).citations[0].supported
+    faithful = ["No person may be deprived of life or personal liberty except according to procedure established by law",
+                "A person may be deprived of life only according to procedure established by law",  # restrictive
+                "Art. 21 protects life and personal liberty",
+                "Art. 21 protects life and personal liberty against deprivation without a procedure established by law"]
+    assert not any(contradicts(claim, art21) for claim in faithful)
+    assert contradicts("The State may deny a person equality before the law", art14)
+    assert not contradicts("The State cannot deny any person equality before the law", art14)
+    assert not contradicts("The State doesn't deny equality before the law", art14)
+    assert not contradicts("Fundamental duties are not directly enforceable",
+                           "Fundamental Duties, though unenforceable directly, must guide interpretation.")
+    assert not contradicts("第二十一条规定不得剥夺生命", "任何人不得被剥夺生命")  # English only: no verdict on Chinese

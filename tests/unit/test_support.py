@@ -66,3 +66,11 @@ def test_apply_support_flags_or_drops_and_prunes_citations(tiny_passages):
 
 def test_bigrams_are_per_word():
     assert bigrams("ab cd") == {"ab", "cd"}
+
+
+def test_a_sentence_negating_its_passage_is_unsupported(tiny_passages):
+    hits = hits_of(tiny_passages, "Art. 21")
+    text = ("Every person may be deprived of his life or personal liberty except according to procedure "
+            "established by law [1].")
+    assert [x.label for x in label_sentences(text, hits)] == ["unsupported"]
+    assert [x.label for x in label_sentences(text.replace("Every person may", "No person shall"), hits)] == ["supported"]
