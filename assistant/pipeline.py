@@ -17,7 +17,7 @@ from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit
 
 NO_HITS = "no passage matched the question and filters"
-NO_VALID_CITATION = "the model's answer cited no retrieved passage"
+NO_VALID_CITATION = "the model's answer cites no retrieved passage that supports it"
 MODEL_REFUSED = "the model said the passages do not answer the question"
 
 
