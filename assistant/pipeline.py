@@ -91,10 +91,11 @@ class Assistant:
 
     def _run(self, question: str, filters, history, hits=None) -> Gen[str, None, Answer]:
         started = time.perf_counter()
+        query = rewrite_query(question, history)
         if hits is None:
-            hits = self.retriever.search(rewrite_query(question, history), k=self.settings.k, filters=filters)
+            hits = self.retriever.search(query, k=self.settings.k, filters=filters)
         timings = {"retrieve_s": time.perf_counter() - started}
-        reason = self._retrieval_gap(hits)
+        reason = self._retrieval_gap(hits, query)
         if reason:
             return self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
         messages = build_messages(question, hits, history)
@@ -111,20 +112,21 @@ class Assistant:
         labels = label_sentences(answer.text, answer.hits, getattr(self._retriever, "embedder", None))
         return apply_support(answer, labels, mode=self.settings.support_check)
 
-    def _retrieval_gap(self, hits: list[Hit]) -> str:
+    def _retrieval_gap(self, hits: list[Hit], query: str) -> str:
         if not hits:
             return NO_HITS
-        best, (floor, name) = best_dense(hits), self._floor()
+        best, (floor, name) = best_dense(hits), self._floor(query)
         if best is None:
             return "no passage matched by meaning (dense search), only by keywords"
         if best < floor:
             return f"the best passage's similarity {best:.3f} is below {name} {floor}"
         return ""
 
-    def _floor(self) -> tuple[float, str]:
-        """(abstention floor, its name): a query adapter rescales similarities and brings its own floor."""
+    def _floor(self, query: str) -> tuple[float, str]:
+        """(abstention floor, its name): a query adapter rescales the similarities of the queries it applies
+        to, and brings its own floor for them."""
         adapter = getattr(self._retriever, "query_adapter", None)
-        if adapter is not None and "min_score" in adapter.card:
+        if adapter is not None and "min_score" in adapter.card and adapter.applies_to(query):
             return adapter.card["min_score"], f"the min_score of query adapter {adapter.name}"
         return self.settings.min_dense_score, "min_dense_score"
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.errors import IndexError_, InputError
 from assistant.types import Filters, Hit
 
@@ -72,9 +74,15 @@ class Retriever:
 
     def _dense(self, queries: list[str], n: int, allowed: set[str] | None) -> list[list[tuple[str, float]]]:
         vectors = self.embedder.embed_queries(list(queries))
-        if self.query_adapter is not None:
-            vectors = self.query_adapter.apply(vectors)
+        adapted = [i for i, q in enumerate(queries) if self.adapts(q)]
+        if adapted:
+            vectors = np.array(vectors, dtype=np.float32)
+            vectors[adapted] = self.query_adapter.apply(vectors[adapted])
         return self.index.dense_search(vectors, n, allowed)
+
+    def adapts(self, query: str) -> bool:
+        """Whether the query adapter reshapes this query's vector (and its dense scores)."""
+        return self.query_adapter is not None and self.query_adapter.applies_to(query)
 
     def _hits(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int) -> list[Hit]:
         s = self.settings

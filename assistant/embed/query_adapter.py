@@ -9,11 +9,13 @@ A folder holds `adapter.npy` (D, float32, read without pickle) and `card.json` (
 language it was trained for, training data and figures). The shipped adapter lives in
 `assistant/adapters/e5-lecoqa-query/`. Setting `query_adapter`: "auto" uses a shipped adapter whose
 embedder and language match the index (an index records its main language at build), "none" turns
-it off, a folder path picks that adapter.
+it off, a folder path picks that adapter. It is applied only to questions in its language (`applies_to`):
+an English question over a Chinese index is searched with its plain vector.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,9 @@ from assistant.errors import InputError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "adapters"
 MATRIX, CARD = "adapter.npy", "card.json"
+SCRIPTS = {"zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), "ja": re.compile(r"[\u3040-\u30ff]"),
+           "ko": re.compile(r"[\uac00-\ud7af]")}
+MIN_SCRIPT_SHARE = 0.2  # a question is in the adapter's language when this share of its letters is in its script
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,13 @@ class QueryAdapter:
     @property
     def name(self) -> str:
         return self.card.get("name") or (self.folder.name if self.folder else "query-adapter")
+
+    def applies_to(self, question: str) -> bool:
+        """Whether the adapter was trained for questions like this one: for zh/ja/ko adapters, a question in
+        that script (an English question over a Chinese index keeps its plain vector and the plain floor)."""
+        script = SCRIPTS.get(self.card.get("language", ""))
+        letters = [c for c in question if c.isalpha()]
+        return script is None or (bool(letters) and len(script.findall(question)) / len(letters) >= MIN_SCRIPT_SHARE)
 
     def apply(self, vectors: np.ndarray) -> np.ndarray:
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))

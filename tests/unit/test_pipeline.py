@@ -88,6 +88,9 @@ def test_a_query_adapter_brings_its_own_abstention_floor(settings, tmp_path):
     answer = make(settings, "A person may not be deprived of life [1].", query_adapter=str(folder),
                   min_dense_score=0.99).ask(QUESTION)
     assert not answer.refused
+    QueryAdapter(adapter.delta, adapter.card | {"language": "zh"}).save(folder)  # English questions: not its own
+    answer = make(settings, "unused [1].", query_adapter=str(folder), min_dense_score=0.99).ask(QUESTION)
+    assert answer.refused and "below min_dense_score 0.99" in answer.reason
 
 
 def test_answer_citing_nothing_valid_is_refused(settings):

@@ -97,3 +97,18 @@ def test_held_out_questions_are_never_training_examples():
 def test_gold_keys_drop_the_state_prefix():
     assert gold_key("中华人民共和国民法典第一千零八十七条") == "民法典第一千零八十七条"
     assert gold_key("最高人民法院关于适用民法典的解释") is None
+
+
+def test_an_adapter_for_chinese_leaves_other_questions_alone(tmp_index, hashing_embedder, tmp_path):
+    dim = hashing_embedder.dim
+    swap = np.eye(dim, dtype=np.float32)[::-1]
+    adapter = QueryAdapter(swap - np.eye(dim, dtype=np.float32), card(dim, language="zh"))
+    assert adapter.applies_to("丈夫欠的债，妻子要还吗？") and adapter.applies_to("《民法典》第1064条 applies?")
+    assert not adapter.applies_to("Does a wife answer for her husband's debts?") and not adapter.applies_to("123")
+    index, settings = open_index(tmp_index), Settings(home=tmp_path, k=3)
+    adapted, plain = Retriever(index, hashing_embedder, settings, adapter), Retriever(index, hashing_embedder, settings)
+    english = "personal liberty and the right to life"
+    assert [h.dense for h in adapted.search(english, mode="dense")] == [h.dense for h in plain.search(english, mode="dense")]
+    chinese = "人身自由和生命权"
+    assert [h.dense for h in adapted.search(chinese, mode="dense")] != [h.dense for h in plain.search(chinese, mode="dense")]
+    assert adapted.adapts(chinese) and not adapted.adapts(english) and not plain.adapts(chinese)
