@@ -24,7 +24,7 @@ the india pack is built once into bench/out/india-home/india and the rows say so
 
 Default configurations: qwen-0.5b + adapter default (assistant/adapters/qwen-0.5b/; the row says when
 it is not shipped and the base model ran), qwen-0.5b + adapter none; quick: smollm2 + none on 4
-questions (3 answerable, 1 unanswerable). Environment overrides for a shorter run:
+questions (3 answerable, 1 unanswerable), answers cut at 96 new tokens. Environment overrides for a shorter run:
 BENCH_ANSWERS_CONFIGS="qwen-0.5b:default,qwen-0.5b:none", BENCH_ANSWERS_QUESTIONS=N (the first 2N/3
 answerable and N/3 unanswerable, in file order), BENCH_ANSWERS_FAQ_ROWS=N (0 skips the FAQ row),
 BENCH_ANSWERS_DEADLINE=HH:MM (UTC: questions go in 2 answerable : 1 unanswerable order and none is
@@ -52,6 +52,7 @@ FAQ_FILE = REPO_ROOT / "corpus" / "faq" / "sample_faq.csv"
 FULL_CONFIGS = [("qwen-0.5b", "default"), ("qwen-0.5b", "none")]
 QUICK_CONFIGS = [("smollm2", "none")]
 QUICK_QUESTIONS, FULL_FAQ_ROWS, QUICK_FAQ_ROWS = 4, 10, 2
+QUICK_MAX_NEW_TOKENS = 96  # SmolLM2 rambles to the 256-token cap; a smoke run needs no long answers
 
 
 # ---- scoring (pure; tests/unit/test_bench_answers.py) -------------------------------------------
@@ -200,7 +201,7 @@ def india_index(ctx: Context) -> tuple[Path, str]:
     return home / "india", f"india pack rebuilt by the bench ({index.count} passages; index/india is stale)"
 
 
-def make_assistant(model: str, adapter: str, index_dir: Path):
+def make_assistant(model: str, adapter: str, index_dir: Path, max_new_tokens: int | None = None):
     from assistant.embed import get_embedder
     from assistant.index import open_index
     from assistant.pipeline import Assistant
@@ -208,6 +209,8 @@ def make_assistant(model: str, adapter: str, index_dir: Path):
     from assistant.settings import Settings
 
     settings = Settings(index="india", model=model, adapter=adapter, audit_log=False)  # models from index/.cache
+    if max_new_tokens:
+        settings = settings.model_copy(update={"max_new_tokens": max_new_tokens})
     index = open_index(index_dir)
     retriever = Retriever(index, get_embedder(index.manifest["embedder"]), settings)
     assistant = Assistant(settings, retriever=retriever)
@@ -332,7 +335,8 @@ def run(ctx: Context) -> list[dict]:
         used = resolve_adapter(model, adapter)
         label = adapter_label(model, adapter, str(used or ""))
         ctx.log(f"answers: {label}: loading")
-        load_s, assistant = timed(lambda m=model, a=adapter: make_assistant(m, a, index_dir))
+        tokens = QUICK_MAX_NEW_TOKENS if ctx.quick else None
+        load_s, assistant = timed(lambda m=model, a=adapter: make_assistant(m, a, index_dir, tokens))
         if i == 0 and faq_rows:
             rows.append(faq_row(ctx, assistant, label, faq_rows))
         asked, answers = ask_all(ctx, assistant, items, folder / f"{model}+{adapter}.json", label, stop_at)
