@@ -6,8 +6,8 @@ Japanese and Korean runs) are looked up in the cited passage's cite and text. Th
 text a faithful paraphrase scores 0.67-1.0 and a claim about another provision 0.0-0.25 (see the tests).
 A sentence with no content terms ("Yes [1].") claims nothing checkable and counts as supported.
 Polarity (English): a sentence is not supported when it and the passage sentence it restates differ in
-the parity of their negations and a word they share is negated on one side only ("every person may be deprived of life" against "No person shall be deprived of his life"):
-a word is negated when the first word before it that is not an auxiliary, article or pronoun (SKIPPED,
+the parity of their negations and a word they share is negated on one side only ("every person may be
+deprived of life" against "No person shall be deprived of his life"); a word is negated when the first word before it that is not an auxiliary, article or pronoun (SKIPPED,
 at most NEGATION_REACH back) is a negation (no, not, never, ...): "No person shall be deprived",
 "shall not deny".
 A sentence using a restrictive word the passage lacks ("only", "unless", ...) is not checked this way:

@@ -118,9 +118,8 @@ def cmd_search(args) -> int:
     from assistant.render import hits_table
 
     print(hits_table(hits))
-    adapter = assistant.retriever.query_adapter
-    if adapter is not None and args.mode != "lexical":
-        print(f"query adapter: {adapter.name} (--query-adapter none to search without it)")
+    if assistant.retriever.adapts(args.question) and args.mode != "lexical":
+        print(f"query adapter: {assistant.retriever.query_adapter.name} (--query-adapter none to search without it)")
     print_versions(args, assistant, hits)
     return 0
 

@@ -125,8 +125,10 @@ class Assistant:
     def _floor(self, query: str) -> tuple[float, str]:
         """(abstention floor, its name): a query adapter rescales the similarities of the queries it applies
         to, and brings its own floor for them."""
-        adapter = getattr(self._retriever, "query_adapter", None)
-        if adapter is not None and "min_score" in adapter.card and adapter.applies_to(query):
+        retriever = self._retriever
+        adapts = getattr(retriever, "adapts", None)  # retrievers passed in by callers may be other objects
+        if adapts is not None and adapts(query) and "min_score" in retriever.query_adapter.card:
+            adapter = retriever.query_adapter
             return adapter.card["min_score"], f"the min_score of query adapter {adapter.name}"
         return self.settings.min_dense_score, "min_dense_score"
 

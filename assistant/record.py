@@ -126,8 +126,8 @@ def replay(record: dict, assistant) -> tuple[Answer, bool]:
     settings = assistant.settings.model_copy(update={"index": record["index"]["name"], **record["retrieval"],
                                                      "max_new_tokens": record["generation"]["max_new_tokens"]})
     index, embedder = _index_for(assistant, record, folder)
-    rerun = Assistant(settings, retriever=Retriever(
-        index, embedder, settings, query_adapter.resolve(settings.query_adapter, embedder, index.manifest)), generator=assistant.generator)
+    adapter = query_adapter.resolve(settings.query_adapter, embedder, index.manifest)
+    rerun = Assistant(settings, retriever=Retriever(index, embedder, settings, adapter), generator=assistant.generator)
     filters = Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in record["filters"].items()}) \
         if record.get("filters") else None
     answer = rerun.ask(record["question"], filters=filters, history=record.get("history") or None)
