@@ -17,6 +17,9 @@ The quote is the passage sentence sharing the most terms with the answer sentenc
 Named pinpoints: a sentence without markers that names a retrieved passage's pinpoint the way lawyers
 write it ("Article 21", "Art. 21", "para 5", "第十条"), where exactly one retrieved passage has that
 pinpoint, gets that passage's marker added (`Verified.named`), and is then checked like any other.
+Quoted passages: a sentence still without markers whose content terms lie almost all (QUOTE_THRESHOLD)
+in one retrieved provision, clearly more than in any other (QUOTE_MARGIN), restates that passage: it gets
+its marker too (`Verified.quoted`; small models often quote a passage and forget the marker).
 """
 from __future__ import annotations
 
@@ -28,6 +31,8 @@ from assistant.prompts import REFUSALS
 from assistant.types import Citation, Hit
 
 SUPPORT_THRESHOLD = 0.4
+QUOTE_THRESHOLD = 0.8  # share of an unmarked sentence's terms in one passage for it to count as quoting it
+QUOTE_MARGIN = 0.2  # ... and at least this much more than in any passage of another provision
 NEGATIONS = frozenset("no not never nor none nobody neither cannot against".split())  # "without" pairs with "except"
 RESTRICTIVE = frozenset("only except unless save subject provided".split())
 SKIPPED = frozenset("shall be been being is are was were may might must will would should can could do does did "
@@ -59,6 +64,7 @@ class Verified:
     unsupported: list[int] = field(default_factory=list)  # markers whose passage does not back the sentence
     refused: bool = False
     named: list[int] = field(default_factory=list)  # markers added where the text named a passage's pinpoint
+    quoted: list[int] = field(default_factory=list)  # markers added where an unmarked sentence quotes a passage
 
     @property
     def valid(self) -> list[Citation]:
@@ -170,12 +176,37 @@ def named_markers(text: str, hits: Sequence[Hit]) -> tuple[str, list[int]]:
         labels.setdefault(pinpoint(hit.passage.cite), []).append(n)
     # a label is usable when all its passages are one provision (the parts of a long article), not two laws'
     unique = {label: ns for label, ns in labels.items() if label and len({hits[n - 1].passage.cite for n in ns}) == 1}
+
+    def named(sentence: str) -> list[int]:
+        return sorted({max(ns, key=lambda n: support(sentence, hits[n - 1].passage.text))
+                       for label, ns in unique.items() if _named_pattern(label).search(sentence)})
+
+    return _add_markers(text, named)
+
+
+def quoted_markers(text: str, hits: Sequence[Hit]) -> tuple[str, list[int]]:
+    """Add `[n]` to unmarked sentences that restate one retrieved provision (see the module docstring)."""
+
+    def quoted(sentence: str) -> list[int]:
+        if not terms(sentence) or is_refusal(sentence):
+            return []
+        scores = [support(sentence, f"{h.passage.cite}\n{h.passage.text}") for h in hits]
+        best = max(range(len(hits)), key=lambda n: scores[n], default=None)
+        if best is None or scores[best] < QUOTE_THRESHOLD or contradicts(sentence, hits[best].passage.text):
+            return []
+        rivals = [s for s, h in zip(scores, hits) if h.passage.cite != hits[best].passage.cite]
+        return [best + 1] if scores[best] - max(rivals, default=0.0) >= QUOTE_MARGIN else []
+
+    return _add_markers(text, quoted)
+
+
+def _add_markers(text: str, find) -> tuple[str, list[int]]:
+    """Put the markers `find(sentence)` gives at the end of each sentence that has none yet."""
     added = []
     for sentence in split_sentences(text):
         if parse_markers(sentence) or sentence not in text:
             continue
-        found = sorted({max(ns, key=lambda n: support(sentence, hits[n - 1].passage.text))
-                        for label, ns in unique.items() if _named_pattern(label).search(sentence)})
+        found = find(sentence)
         if found:
             body = sentence.rstrip(".。!?！？")
             marked = body + "".join(f"[{n}]" for n in found) + sentence[len(body):]
@@ -187,7 +218,8 @@ def named_markers(text: str, hits: Sequence[Hit]) -> tuple[str, list[int]]:
 def verify(text: str, hits: Sequence[Hit]) -> Verified:
     """One Citation per (sentence, marker) naming a retrieved passage; other markers are dropped."""
     text, named = named_markers(text, hits)
-    result = Verified(text=text, refused=is_refusal(text), named=named)
+    text, quoted = quoted_markers(text, hits)
+    result = Verified(text=text, refused=is_refusal(text), named=named, quoted=quoted)
     for sentence in split_sentences(text):
         claim = MARKER.sub(" ", sentence)
         for n in dict.fromkeys(parse_markers(sentence)):

@@ -101,7 +101,8 @@ class Assistant:
         messages = build_messages(question, hits, history)
         self.last_messages = messages
         text = yield from self._generate(messages, timings)
-        return self._supported(self._checked(question, hits, verify(text, hits), timings))
+        adapter = self._adapter_for(messages)
+        return self._supported(self._checked(question, hits, verify(text, hits), timings, adapter))
 
     def _supported(self, answer: Answer) -> Answer:
         """Label every sentence against its cited passages; flag or drop the unsupported ones."""
@@ -144,29 +145,36 @@ class Assistant:
         timings["tokens_per_s"] = (len(pieces) - 1) / decode if len(pieces) > 1 and decode > 0 else 0.0
         return "".join(pieces)
 
-    def _checked(self, question: str, hits: list[Hit], checked: Verified, timings: dict) -> Answer:
+    def _adapter_for(self, messages: list[dict]) -> str:
+        """The adapter that answered: a scoped adapter leaves questions in other languages to the base model."""
+        choose = getattr(self.generator, "adapter_for", None)  # generators passed in by callers may lack it
+        return choose(messages) if choose else self.generator.adapter
+
+    def _checked(self, question: str, hits: list[Hit], checked: Verified, timings: dict, adapter: str) -> Answer:
         ids = {h.passage.id for h in hits}
         valid = [c for c in checked.valid if c.passage_id in ids]
-        notes = _notes(checked)
+        notes, said = _notes(checked), dict(timings=timings, adapter=adapter)
         if checked.refused:
-            return self._answer(question, hits, checked.text.strip(), timings, refused=True, reason=MODEL_REFUSED)
+            return self._answer(question, hits, checked.text.strip(), refused=True, reason=MODEL_REFUSED, **said)
         if not valid:
             reason = "; ".join([NO_VALID_CITATION, *notes])
-            return self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
+            return self._answer(question, hits, refusal_for(question), refused=True, reason=reason, **said)
         cited = [c for c in checked.citations if c.passage_id in ids]
-        return self._answer(question, hits, checked.text.strip(), timings, citations=cited, reason="; ".join(notes))
+        return self._answer(question, hits, checked.text.strip(), citations=cited, reason="; ".join(notes), **said)
 
-    def _answer(self, question, hits, text, timings, citations=(), refused=False, reason="") -> Answer:
+    def _answer(self, question, hits, text, timings, citations=(), refused=False, reason="", adapter=None) -> Answer:
         gen = self._generator
+        adapter = adapter if adapter is not None else gen.adapter if gen else ""
         return Answer(question=question, text=text, citations=list(citations), hits=hits, refused=refused,
-                      reason=reason, model=gen.name if gen else self.settings.model,
-                      adapter=gen.adapter if gen else "", timings=timings)
+                      reason=reason, model=gen.name if gen else self.settings.model, adapter=adapter, timings=timings)
 
 
 def _notes(checked: Verified) -> list[str]:
     notes = []
     if checked.named:
         notes.append(f"markers added where the answer named a retrieved passage's pinpoint: {checked.named}")
+    if checked.quoted:
+        notes.append(f"markers added where an unmarked sentence restates one retrieved passage: {checked.quoted}")
     if checked.dropped:
         notes.append(f"dropped markers naming no retrieved passage: {checked.dropped}")
     if checked.unsupported:

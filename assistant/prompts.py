@@ -52,6 +52,12 @@ def user_message(question: str, hits: Sequence[Hit]) -> str:
     return f"Passages (quoted data):\n{passages}\n\nQuestion: {question.strip()}"
 
 
+def question_of(messages: Sequence[dict]) -> str:
+    """The question of a prompt made by `build_messages` (its last user message, after "Question: ")."""
+    last = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
+    return last.rpartition("\n\nQuestion: ")[2]
+
+
 def build_messages(
     question: str,
     hits: Sequence[Hit],

@@ -2,7 +2,10 @@
 
 Generation runs `model.generate` greedily in a worker thread; a small streamer hands back one text piece
 per generated token (the piece is "" while a multi-byte character is still incomplete), so the number of
-pieces is the number of tokens.
+pieces is the number of tokens. An adapter with a `scope.json` (assistant/generate/scope.py) answers only
+questions in its languages; for the others the adapter is switched off for that answer. One answer is
+generated at a time (a lock): switching is safe under concurrent asks, and on a small CPU parallel
+generations only split the same cores.
 """
 from __future__ import annotations
 
@@ -11,11 +14,15 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from contextlib import nullcontext
+
 from transformers import StoppingCriteria
 from transformers.generation.streamers import BaseStreamer
 
 from assistant.errors import GenerationError
+from assistant.generate import scope
 from assistant.generate.loading import generation_call, load_model
+from assistant.prompts import language_of, question_of
 
 _END = object()
 
@@ -57,26 +64,36 @@ class _StopWhen(StoppingCriteria):
 
 
 class HFGenerator:
-    def __init__(self, model, tokenizer, name: str, adapter: str = ""):
+    def __init__(self, model, tokenizer, name: str, adapter: str = "", languages: frozenset[str] | None = None):
         self.model, self.tokenizer = model, tokenizer
         self.name, self.adapter = name, adapter
+        self.languages = languages  # the adapter's scope; None: every question
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, name: str, cache_dir: Path, adapter: Path | None = None) -> "HFGenerator":
         model, tokenizer = load_model(name, cache_dir, adapter)
-        return cls(model, tokenizer, name, str(adapter) if adapter else "")
+        return cls(model, tokenizer, name, str(adapter) if adapter else "", scope.languages(adapter))
+
+    def adapter_for(self, messages: list[dict]) -> str:
+        """The adapter that answers these messages: "" when their question is outside its languages."""
+        if not self.adapter or self.languages is None:
+            return self.adapter
+        return self.adapter if language_of(question_of(messages)) in self.languages else ""
 
     def _inputs(self, messages: list[dict]) -> dict:
         return self.tokenizer.apply_chat_template(
             messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
         )
 
-    def _run(self, inputs: dict, max_new_tokens: int, pieces: _TokenPieces, stop: threading.Event) -> None:
+    def _run(self, messages: list[dict], max_new_tokens: int, pieces: _TokenPieces, stop: threading.Event) -> None:
         import torch
 
         try:
-            runner, inputs, _ = generation_call(self.model, inputs)
-            with torch.inference_mode():
+            plain = bool(self.adapter) and not self.adapter_for(messages)  # the base model answers this one
+            inputs = self._inputs(messages)
+            with self._lock, self.model.disable_adapter() if plain else nullcontext(), torch.inference_mode():
+                runner, inputs, _ = (self.model.get_base_model(), inputs, 0) if plain else generation_call(self.model, inputs)
                 runner.generate(
                     **inputs, max_new_tokens=max_new_tokens, do_sample=False, streamer=pieces,
                     stopping_criteria=[_StopWhen(stop)],
@@ -88,7 +105,7 @@ class HFGenerator:
 
     def stream(self, messages: list[dict], max_new_tokens: int) -> Iterator[str]:
         pieces, stop = _TokenPieces(self.tokenizer), threading.Event()
-        args = (self._inputs(messages), max_new_tokens, pieces, stop)
+        args = (messages, max_new_tokens, pieces, stop)
         worker = threading.Thread(target=self._run, args=args, daemon=True)
         worker.start()
         try:

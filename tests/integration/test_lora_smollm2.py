@@ -73,6 +73,13 @@ def test_lora_loss_falls_and_adapter_reloads_to_identical_logits(tmp_path, cache
     assert torch.allclose(logits(model, tokenizer), logits(reloaded, tokenizer), atol=1e-5)
     base, _ = load_model("smollm2", cache_dir)
     assert not torch.allclose(logits(base, tokenizer), logits(reloaded, tokenizer), atol=1e-3)
+    # a scoped adapter (scope.json) answers its languages; the base model answers the others
+    messages = tiny_examples()[0].messages()
+    tuned_text, base_text = (generate(m, tokenizer, messages, 8)[0] for m in (reloaded, base))
+    assert tuned_text != base_text
+    for languages, expected in ((frozenset({"zh"}), base_text), (frozenset({"en"}), tuned_text)):
+        scoped = HFGenerator(reloaded, tokenizer, "smollm2", str(adapter), languages)
+        assert "".join(scoped.stream(messages, 8)).strip() == expected
 
 
 def test_ptuning_runs_two_steps(tmp_path, cache_dir):

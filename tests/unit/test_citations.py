@@ -101,6 +101,28 @@ def test_marked_sentences_are_left_alone_and_a_shared_pinpoint_is_not_guessed(hi
     assert verify("依照第十条，应当订立书面合同。", twins[:1]).named == [1]
 
 
+def test_an_unmarked_sentence_quoting_one_retrieved_passage_gets_its_marker(hits):
+    text = ("An arrested person must be produced before the nearest magistrate within twenty-four hours. "
+            "The State shall not deny equality before the law [3].")
+    checked = verify(text, hits)
+    assert checked.quoted == [2] and checked.text.startswith("An arrested person must be produced before the "
+                                                             "nearest magistrate within twenty-four hours[2].")
+    assert [c.n for c in checked.valid] == [2, 3]
+
+
+def test_no_marker_is_guessed_for_loose_opposite_or_ambiguous_sentences(hits):
+    for text in ("Liberty matters a great deal in a democracy.",  # too few of its terms in any passage
+                 "Every person may be deprived of his life or personal liberty.",  # says the opposite of Art. 21
+                 "The provided sources do not answer this question."):
+        checked = verify(text, hits)
+        assert checked.quoted == [] and checked.citations == [], text
+    same = [Hit(passage=Passage(id=f"p{n}", doc_id="d", text=hits[0].passage.text, cite=f"Act, s. {n}", path=(),
+                                kind="statute", jurisdiction="IN", language="en", title="Act"), score=1.0)
+            for n in (1, 2)]
+    assert verify("No person shall be deprived of his life or personal liberty.", same).quoted == []  # two provisions
+    assert verify("No person shall be deprived of his life or personal liberty.", same[:1]).quoted == [1]
+
+
 def test_a_sentence_saying_the_opposite_of_its_passage_is_not_supported(hits):
     from assistant.citations import contradicts
 

@@ -151,3 +151,12 @@ def test_audit_log_records_each_question(settings, tmp_path):
     records = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
     assert [r["question"] for r in records] == [QUESTION, "What is the weather tomorrow?"]
     assert records[0]["passages"] and records[0]["citations"][0]["n"] == 1 and "time" in records[0]
+
+
+def test_the_answer_names_the_adapter_that_answered(settings):
+    reply = "No person shall be deprived of his life or personal liberty except according to law [1]."
+    gen = ScriptedGenerator(reply)
+    gen.adapter = "tuned-zh"
+    assert Assistant(settings, generator=gen).ask(QUESTION).adapter == "tuned-zh"
+    gen.adapter_for = lambda messages: ""  # a scoped adapter leaves this English question to the base model
+    assert Assistant(settings, generator=gen).ask(QUESTION).adapter == ""
