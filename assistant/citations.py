@@ -17,9 +17,10 @@ The quote is the passage sentence sharing the most terms with the answer sentenc
 Named pinpoints: a sentence without markers that names a retrieved passage's pinpoint the way lawyers
 write it ("Article 21", "Art. 21", "para 5", "第十条"), where exactly one retrieved passage has that
 pinpoint, gets that passage's marker added (`Verified.named`), and is then checked like any other.
-Quoted passages: a sentence still without markers whose content terms lie almost all (QUOTE_THRESHOLD)
-in one retrieved provision, clearly more than in any other (QUOTE_MARGIN), restates that passage: it gets
-its marker too (`Verified.quoted`; small models often quote a passage and forget the marker).
+Quoted passages: a sentence still without markers whose content terms lie almost all (QUOTE_THRESHOLD) in
+a retrieved provision, and which does not negate it, restates that provision: it gets its marker too
+(`Verified.quoted`; small models often quote a passage and forget the marker). When the text is in two
+provisions (an article and the amendment that inserted it) both are cited; in more, none (too generic).
 """
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ from assistant.prompts import REFUSALS
 from assistant.types import Citation, Hit
 
 SUPPORT_THRESHOLD = 0.4
-QUOTE_THRESHOLD = 0.8  # share of an unmarked sentence's terms in one passage for it to count as quoting it
-QUOTE_MARGIN = 0.2  # ... and at least this much more than in any passage of another provision
+QUOTE_THRESHOLD = 0.8  # share of an unmarked sentence's terms in a passage for it to count as quoting it
+QUOTE_MAX = 2  # provisions a quoted sentence may be attributed to (more: too generic to attribute)
 NEGATIONS = frozenset("no not never nor none nobody neither cannot against".split())  # "without" pairs with "except"
 RESTRICTIVE = frozenset("only except unless save subject provided".split())
 SKIPPED = frozenset("shall be been being is are was were may might must will would should can could do does did "
@@ -40,6 +41,7 @@ SKIPPED = frozenset("shall be been being is are was were may might must will wou
 NEGATION_REACH = 6  # at most this many skipped words between a negation and the word it governs
 EN_TOKEN = re.compile(r"[a-z]+(?:['’]t)?")
 NEGATIVE_PREFIX = re.compile(r"^(?:un(?!i|der|til|less)|non(?!etheless))[a-z]{4,}$")  # unenforceable, nonbailable
+ANSWER_WORD = re.compile(r"^\s*(?:no|yes)\s*[,.;:!—–-]\s*", re.IGNORECASE)
 MARKER = re.compile(r"\[(\d+(?:\s*[,，、;]\s*\d+)*)\]")
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]+")
 WORD = re.compile(r"[^\W\d_]{3,}|\d+")
@@ -127,7 +129,9 @@ def negations(text: str) -> int:
 
 def contradicts(claim: str, passage: str) -> bool:
     """The claim and the passage sentence it restates (`best_quote`) differ in the parity of their negations,
-    and a word they share is negated in one only (English; see the module docstring)."""
+    and a word they share is negated in one only (English; see the module docstring). A leading "No," or
+    "Yes," answers the question and negates nothing ("No, a High Court cannot issue writs")."""
+    claim = ANSWER_WORD.sub("", claim)
     sentence = best_quote(claim, passage)
     if negations(claim) % 2 == negations(sentence) % 2:
         return False
@@ -190,12 +194,12 @@ def quoted_markers(text: str, hits: Sequence[Hit]) -> tuple[str, list[int]]:
     def quoted(sentence: str) -> list[int]:
         if not terms(sentence) or is_refusal(sentence):
             return []
-        scores = [support(sentence, f"{h.passage.cite}\n{h.passage.text}") for h in hits]
-        best = max(range(len(hits)), key=lambda n: scores[n], default=None)
-        if best is None or scores[best] < QUOTE_THRESHOLD or contradicts(sentence, hits[best].passage.text):
-            return []
-        rivals = [s for s, h in zip(scores, hits) if h.passage.cite != hits[best].passage.cite]
-        return [best + 1] if scores[best] - max(rivals, default=0.0) >= QUOTE_MARGIN else []
+        best: dict[str, tuple[float, int]] = {}  # per provision: its best-supporting passage
+        for n, hit in enumerate(hits, start=1):
+            score = support(sentence, f"{hit.passage.cite}\n{hit.passage.text}")
+            if score >= QUOTE_THRESHOLD and not contradicts(sentence, hit.passage.text):
+                best[hit.passage.cite] = max(best.get(hit.passage.cite, (0.0, 0)), (score, -n))
+        return sorted(-n for _, n in best.values()) if len(best) <= QUOTE_MAX else []
 
     return _add_markers(text, quoted)
 

@@ -118,9 +118,11 @@ def test_no_marker_is_guessed_for_loose_opposite_or_ambiguous_sentences(hits):
         assert checked.quoted == [] and checked.citations == [], text
     same = [Hit(passage=Passage(id=f"p{n}", doc_id="d", text=hits[0].passage.text, cite=f"Act, s. {n}", path=(),
                                 kind="statute", jurisdiction="IN", language="en", title="Act"), score=1.0)
-            for n in (1, 2)]
-    assert verify("No person shall be deprived of his life or personal liberty.", same).quoted == []  # two provisions
-    assert verify("No person shall be deprived of his life or personal liberty.", same[:1]).quoted == [1]
+            for n in (1, 2, 3)]
+    claim = "No person shall be deprived of his life or personal liberty."
+    assert verify(claim, same[:1]).quoted == [1]
+    assert verify(claim, same[:2]).quoted == [1, 2]  # the same text in two provisions: both support it
+    assert verify(claim, same).quoted == []  # in three: too generic to attribute
 
 
 def test_a_sentence_saying_the_opposite_of_its_passage_is_not_supported(hits):
@@ -142,3 +144,7 @@ def test_a_sentence_saying_the_opposite_of_its_passage_is_not_supported(hits):
     assert not contradicts("Fundamental duties are not directly enforceable",
                            "Fundamental Duties, though unenforceable directly, must guide interpretation.")
     assert not contradicts("第二十一条规定不得剥夺生命", "任何人不得被剥夺生命")  # English only: no verdict on Chinese
+    art226 = constitution()[226]  # High Courts have power to issue writs, including habeas corpus
+    assert contradicts("No, a High Court cannot issue writs such as habeas corpus.", art226)  # "No," answers
+    assert not contradicts("Yes, a High Court can issue writs such as habeas corpus.", art226)
+    assert not contradicts("No, the State cannot deny any person equality before the law.", art14)
