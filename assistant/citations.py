@@ -78,10 +78,14 @@ def parse_markers(text: str) -> list[int]:
     return [int(n) for group in MARKER.findall(text) for n in re.split(r"\D+", group) if n]
 
 
+_NOT_ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in ("v", "vs", "No", "Art", "Arts", "Sec", "cl", "para", "[A-Z]"))
+
+
 def split_sentences(text: str) -> list[str]:
-    """Split after . ! ? (before a capital or CJK) and after 。！？; markers just after the stop stay with it."""
+    """Split after . ! ? (before a capital or CJK) and after 。！？, not after an abbreviation or initial of a
+    case name or provision ("A.K. Gopalan v. State of Madras", "Art. IV"); markers just after the stop stay with it."""
     glued = re.sub(r"([.!?。！？])((?:\s*\[[^\]]*\])+)", r"\2\1", text)
-    parts = re.split(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z\"'“(\u4e00-\u9fff\uac00-\ud7a3])|\n+", glued)
+    parts = re.split(r"(?<=[。！？])|" + _NOT_ABBREVIATION + r"(?<=[.!?])\s+(?=[A-Z\"'“(\u4e00-\u9fff\uac00-\ud7a3])|\n+", glued)
     return [p.strip() for p in parts if p and p.strip()]
 
 

@@ -38,6 +38,9 @@ def test_sentences_keep_trailing_markers_and_abbreviations():
     assert split_sentences("Under Art. 21 life is protected. [1] Arrest needs grounds [2].") == [
         "Under Art. 21 life is protected [1].", "Arrest needs grounds [2]."]
     assert split_sentences("第一条规定了目的[1]。第二条[2]。") == ["第一条规定了目的[1]。", "第二条[2]。"]
+    assert split_sentences("Maneka Gandhi v. Union of India widened Art. 21. It followed A.K. Gopalan v. State "
+                           "of Madras [2].") == ["Maneka Gandhi v. Union of India widened Art. 21.",
+                                                 "It followed A.K. Gopalan v. State of Madras [2]."]
 
 
 def test_paraphrase_of_real_statute_is_supported(hits):
