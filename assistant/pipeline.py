@@ -2,16 +2,18 @@
 
 It abstains without calling the model when nothing relevant is retrieved (no hits, or the best dense
 cosine is below `settings.min_dense_score`, or below the query adapter's own `min_score` when one is on:
-adapted similarities have another scale), and after generation when the model refuses or its answer
-cites no retrieved passage that supports it. Every citation in an Answer names a passage in its hits.
+adapted similarities have another scale), and after generation when the model refuses, its answer
+cites no retrieved passage that supports it, or it has no word besides its markers ("[1][3]"; "Yes [1]."
+is an answer). Every citation in an Answer names a passage in its hits.
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Callable, Generator as Gen, Iterator
 
 from assistant.audit import AuditLog
-from assistant.citations import Verified, verify
+from assistant.citations import MARKER, Verified, verify
 from assistant.prompts import build_messages, refusal_for, rewrite_query
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit
@@ -19,6 +21,7 @@ from assistant.types import Answer, Filters, Hit
 NO_HITS = "no passage matched the question and filters"
 NO_VALID_CITATION = "the model's answer cites no retrieved passage that supports it"
 MODEL_REFUSED = "the model said the passages do not answer the question"
+NO_CONTENT = "the model's answer holds nothing but citation markers"
 
 
 def yield_all(pieces: Gen[str, None, Answer], on_token) -> Answer:
@@ -156,8 +159,8 @@ class Assistant:
         notes, said = _notes(checked), dict(timings=timings, adapter=adapter)
         if checked.refused:
             return self._answer(question, hits, checked.text.strip(), refused=True, reason=MODEL_REFUSED, **said)
-        if not valid:
-            reason = "; ".join([NO_VALID_CITATION, *notes])
+        if not valid or not re.search(r"[^\W\d_]", MARKER.sub(" ", checked.text)):  # no word at all
+            reason = "; ".join([NO_VALID_CITATION if not valid else NO_CONTENT, *notes])
             return self._answer(question, hits, refusal_for(question), refused=True, reason=reason, **said)
         cited = [c for c in checked.citations if c.passage_id in ids]
         return self._answer(question, hits, checked.text.strip(), citations=cited, reason="; ".join(notes), **said)
