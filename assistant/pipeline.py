@@ -177,7 +177,7 @@ def _notes(checked: Verified) -> list[str]:
     if checked.named:
         notes.append(f"markers added where the answer named a retrieved passage's pinpoint: {checked.named}")
     if checked.quoted:
-        notes.append(f"markers added where an unmarked sentence restates one retrieved passage: {checked.quoted}")
+        notes.append(f"markers added where an unmarked sentence restates a retrieved passage: {checked.quoted}")
     if checked.dropped:
         notes.append(f"dropped markers naming no retrieved passage: {checked.dropped}")
     if checked.unsupported:
