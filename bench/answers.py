@@ -23,7 +23,8 @@ the india pack is built once into bench/out/india-home/india and the rows say so
   retrieval + generation + writing).
 
 Default configurations: qwen-0.5b + adapter default (assistant/adapters/qwen-0.5b/; the row says when
-it is not shipped and the base model ran), qwen-0.5b + adapter none; quick: smollm2 + none on 4
+it is not shipped and the base model ran; its scope.json leaves English questions to the base model, so
+both configurations answer these questions alike), qwen-0.5b + adapter none; quick: smollm2 + none on 4
 questions (3 answerable, 1 unanswerable), answers cut at 96 new tokens. Environment overrides for a shorter run:
 BENCH_ANSWERS_CONFIGS="qwen-0.5b:default,qwen-0.5b:none", BENCH_ANSWERS_QUESTIONS=N (the first 2N/3
 answerable and N/3 unanswerable, in file order), BENCH_ANSWERS_FAQ_ROWS=N (0 skips the FAQ row),
