@@ -12,8 +12,9 @@ Measures, for the lexical-only checker and for lexical + MiniLM cosine:
 - the same with thresholds re-fitted by leave-one-out (fit on n-1 sentences, label the held-out one):
   the shipped thresholds were fitted on s001-s077, so LOO is the honest estimate;
 A sentence that says the opposite of its passage (`assistant.citations.contradicts`) is "unsupported"
-whatever its score, as in the app. s078-s085 are negation flips of real provisions and faithful
-restatements of them (s085 is a real answer of the 0.5B model, which word overlap alone passes).
+whatever its score, as in the app. s078-s087 are negation flips of real provisions and faithful
+restatements of them (s085 and s086 are real answers of the 0.5B model, which word overlap alone passes;
+s086-s087 open with the answer word "No," / "Yes,").
 - binary accuracy of "unsupported" vs the rest (what `apply_support` acts on).
 
 Run:  .venv/bin/python -m bench.support [--no-minilm] [--calibrate]
@@ -162,7 +163,7 @@ BENCHMARK = register(Benchmark(
     "support", "Sentence support checker vs hand labels", lambda ctx: run(ctx),
     notes="Agreement of `assistant.support` (lexical; lexical + MiniLM cosine, plus the negation check) with "
           "hand labels (supported / partly / unsupported) of answer sentences against India-pack passages; "
-          "s078-s085 are negation flips of real provisions and faithful restatements of them.",
+          "s078-s087 are negation flips of real provisions and faithful restatements of them.",
 ))
 
 
