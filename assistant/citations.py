@@ -193,7 +193,7 @@ def named_markers(text: str, hits: Sequence[Hit]) -> tuple[str, list[int]]:
 
 
 def quoted_markers(text: str, hits: Sequence[Hit]) -> tuple[str, list[int]]:
-    """Add `[n]` to unmarked sentences that restate one retrieved provision (see the module docstring)."""
+    """Add `[n]` to unmarked sentences that restate a retrieved provision (see the module docstring)."""
 
     def quoted(sentence: str) -> list[int]:
         if not terms(sentence) or is_refusal(sentence):

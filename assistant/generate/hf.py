@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import queue
 import threading
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Iterator
-
-from contextlib import nullcontext
 
 from transformers import StoppingCriteria
 from transformers.generation.streamers import BaseStreamer
