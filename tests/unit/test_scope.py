@@ -24,3 +24,18 @@ def test_the_question_of_a_prompt_picks_the_adapter():
     scoped = HFGenerator(None, None, "qwen-0.5b", "adapters/qwen", frozenset({"zh"}))
     assert scoped.adapter_for(english) == "" and scoped.adapter_for(chinese) == "adapters/qwen"
     assert HFGenerator(None, None, "qwen-0.5b", "adapters/qwen").adapter_for(english) == "adapters/qwen"
+
+
+def test_finalizing_a_run_writes_the_adapters_scope(tmp_path):
+    from assistant.train.card import finalize
+
+    run = tmp_path / "run"
+    (run / "adapter").mkdir(parents=True)
+    (run / "adapter" / "adapter_model.safetensors").write_bytes(b"weights")
+    (run / "adapter" / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA"}))
+    recipe = json.loads(open("assistant/train/recipes/lora-qwen-0.5b.json", encoding="utf-8").read())
+    (run / "recipe.json").write_text(json.dumps(recipe))
+    (run / "summary.json").write_text(json.dumps({"data": {"examples": 1169, "english": 36}}))
+    finalize(run, tmp_path / "dest")
+    assert scope.languages(tmp_path / "dest") == frozenset({"zh"})
+    assert "scope.json" in (tmp_path / "dest" / "README.md").read_text()
