@@ -177,7 +177,7 @@ def _fits(count_tokens: Counter | None, max_tokens: int, max_words: int) -> Call
 def _unit_texts(doc: Document, unit: Unit, fits: Callable[[str], bool], overlap: int, max_words: int) -> list[str]:
     prefix = _prefix(doc, unit, max_words)
     pieces = split_to_fit(unit.text, lambda body: fits(_join(prefix, body)), overlap)
-    return [_join(prefix, piece) for piece in pieces] or ([prefix] if prefix else [])
+    return [_join(prefix, piece) for piece in pieces] or ([prefix] if prefix.strip() else [])  # no blank passage
 
 
 def _prefix(doc: Document, unit: Unit, max_words: int) -> str:

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from assistant.chunking import chunk
 from assistant.corpus import FileProblem, read_folder
@@ -279,6 +279,7 @@ pieces = st.one_of(st.text(min_size=1, max_size=80), st.sampled_from(
 @FUZZ
 @given(st.lists(pieces, max_size=30).map("".join), st.sampled_from(["statute", "case", "other"]),
        st.integers(24, 120), st.integers(20, 120), st.integers(0, 3), st.booleans())
+@example("\r", "case", 24, 20, 0, True)  # a blank case unit once gave a blank passage (its heading alone)
 def test_chunk_never_raises_or_passes_the_cap(text, kind, max_tokens, max_words, overlap, with_units):
     units = tuple(Unit(f"Art. {i}", part, ("Part I", f"Art. {i}"), heading=part[:20])
                   for i, part in enumerate(text.split("\n\n"))) if with_units else ()
