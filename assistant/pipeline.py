@@ -154,14 +154,13 @@ class Assistant:
         return choose(messages) if choose else self.generator.adapter
 
     def _checked(self, question: str, hits: list[Hit], checked: Verified, timings: dict, adapter: str) -> Answer:
-        ids = {h.passage.id for h in hits}
-        valid = [c for c in checked.valid if c.passage_id in ids]
-        notes, said = _notes(checked), dict(timings=timings, adapter=adapter)
-        if checked.refused:
-            return self._answer(question, hits, checked.text.strip(), refused=True, reason=MODEL_REFUSED, **said)
-        if not valid or not re.search(r"[^\W\d_]", MARKER.sub(" ", checked.text)):  # no word at all
-            reason = "; ".join([NO_VALID_CITATION if not valid else NO_CONTENT, *notes])
+        reason, notes, said = refusal_reason(checked, hits), _notes(checked), dict(timings=timings, adapter=adapter)
+        if reason == MODEL_REFUSED:
+            return self._answer(question, hits, checked.text.strip(), refused=True, reason=reason, **said)
+        if reason:
+            reason = "; ".join([reason, *notes])
             return self._answer(question, hits, refusal_for(question), refused=True, reason=reason, **said)
+        ids = {h.passage.id for h in hits}
         cited = [c for c in checked.citations if c.passage_id in ids]
         return self._answer(question, hits, checked.text.strip(), citations=cited, reason="; ".join(notes), **said)
 
@@ -170,6 +169,19 @@ class Assistant:
         adapter = adapter if adapter is not None else gen.adapter if gen else ""
         return Answer(question=question, text=text, citations=list(citations), hits=hits, refused=refused,
                       reason=reason, model=gen.name if gen else self.settings.model, adapter=adapter, timings=timings)
+
+
+def refusal_reason(checked: Verified, hits: list[Hit]) -> str:
+    """Why the answering path refuses a checked answer, or "" when it serves it: the model refused, no
+    citation names a retrieved passage that supports its sentence, or no word besides markers."""
+    if checked.refused:
+        return MODEL_REFUSED
+    ids = {h.passage.id for h in hits}
+    if not any(c.passage_id in ids for c in checked.valid):
+        return NO_VALID_CITATION
+    if not re.search(r"[^\W\d_]", MARKER.sub(" ", checked.text)):  # no word at all
+        return NO_CONTENT
+    return ""
 
 
 def _notes(checked: Verified) -> list[str]:

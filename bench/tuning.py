@@ -7,6 +7,9 @@ passages nearest the question, half another dev question's passages), greedily, 
 Scores: ROUGE-L, token F1 and BLEU against the lawyers' reference answers (character tokens for
 Chinese); citation precision and recall of the cited passages against the gold articles shown;
 refusal accuracy on withheld-evidence items (all, nearest, other); false refusals on answerable items;
+the same two "as served": what `Assistant.ask` would return for the answer, which also refuses an answer
+citing no shown passage that supports it (the model's own refusal is the target; the served one is what
+a lawyer sees);
 seconds per answer and decode tokens/s. Differences LoRA − zero-shot come with a paired bootstrap 95%
 interval over the answerable items (2,000 resamples, seed 13); "met" needs its lower end above 0.
 Full: 32 items (24 answerable, 8 withheld), max 128 new tokens, the four settings; adapters are the
@@ -32,7 +35,8 @@ FULL = {"n": 32, "max_new_tokens": 128,
                      f"ptuning:{ADAPTERS / 'qwen-0.5b-ptuning'}"]}
 QUICK = {"n": 3, "max_new_tokens": 40, "settings": ["zero-shot", f"lora:{ADAPTERS / 'qwen-0.5b'}"]}
 METRICS = ("rouge_l", "token_f1", "bleu", "cite_precision", "cite_recall", "refusal_accuracy", "refusal_nearest",
-           "refusal_other", "false_refusal", "seconds_per_answer", "tokens_per_s")
+           "refusal_other", "false_refusal", "served_refusal_accuracy", "served_false_refusal", "seconds_per_answer",
+           "tokens_per_s")
 COMPARED = ("rouge_l", "cite_recall")
 REFUSAL_TARGET = 0.8
 

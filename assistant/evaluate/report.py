@@ -17,6 +17,8 @@ COLUMNS = [  # (key in a setting's summary, header, format)
     ("refusal_nearest", "refusal acc, nearest", "{:.2f}"),
     ("refusal_other", "refusal acc, other", "{:.2f}"),
     ("false_refusal", "false refusal", "{:.2f}"),
+    ("served_refusal_accuracy", "refusal acc, as served", "{:.2f}"),
+    ("served_false_refusal", "false refusal, as served", "{:.2f}"),
     ("seconds_per_answer", "s/answer (median)", "{:.1f}"),
     ("tokens_per_s", "tok/s incl. prompt (median)", "{:.1f}"),
 ]
@@ -42,7 +44,9 @@ def notes(meta: dict) -> str:
             "lawyer reference answers (character tokens for Chinese); citation P/R compare cited passages with the "
             "gold articles shown; refusal acc = share of withheld-evidence items answered with the refusal "
             "sentence (nearest: the passages nearest the question once its gold is removed; other: the passages "
-            "retrieved for another dev question); false refusal = share of answerable items refused.")
+            "retrieved for another dev question); false refusal = share of answerable items refused; "as served": "
+            "refused by the answering path (`ask`), which also refuses an answer that cites no shown passage "
+            "supporting it.")
 
 
 def chart(summaries: dict[str, dict], path: Path) -> Path:

@@ -80,11 +80,16 @@ def generate(model, tokenizer, messages: list[dict], max_new_tokens: int) -> tup
 
 
 def score(example, answer: str) -> dict:
+    """The answer's measures; `served_refused`: the answering path (`Assistant.ask`) would refuse it after
+    checking its citations against the passages shown."""
+    from assistant.citations import verify
+    from assistant.pipeline import refusal_reason
     from assistant.prompts import REFUSALS
 
     refused = m.is_refusal(answer, REFUSALS.values())
     row = {"qid": example.qid, "kind": example.kind, "language": example.language, "answer": answer,
-           "refused": refused, "withheld": example.withheld}
+           "refused": refused, "served_refused": bool(refusal_reason(verify(answer, example.hits), example.hits)),
+           "withheld": example.withheld}
     if example.kind == "answer":
         cites = [h.passage.cite for h in example.hits]
         precision, recall = m.citation_scores(answer, cites, example.gold)
@@ -103,6 +108,8 @@ def summarize(rows: list[dict]) -> dict:
                **{f"refusal_{v}": m.mean(float(r["refused"]) for r in ref if r.get("withheld") == v)
                   for v in ("nearest", "other")},
                false_refusal=m.mean(float(r["refused"]) for r in ans),
+               served_refusal_accuracy=m.mean(float(r["served_refused"]) for r in ref),
+               served_false_refusal=m.mean(float(r["served_refused"]) for r in ans),
                seconds_per_answer=_median([r["seconds"] for r in rows]),
                tokens_per_s=_median([r["new_tokens"] / r["seconds"] for r in rows if r["seconds"] > 0]))
     return out
@@ -167,8 +174,10 @@ def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int =
     pool = few_shot_pool(k) if any(s.shots for s in parsed) else {}
     meta = {"base": base, "n_questions": len(examples), "k": k, "max_new_tokens": max_new_tokens,
             "threads": threads, "qids": [e.qid for e in examples]}
-    summaries, items = previous_results(out_dir, meta) if reuse else ({}, {})
-    summaries = {name: summarize(rows) for name, rows in items.items()}  # scored by this code, not the old
+    _, items = previous_results(out_dir, meta) if reuse else ({}, {})
+    items = {name: [{**row, **score(ex, row["answer"])} for ex, row in zip(examples, rows)]  # scored by this code
+             for name, rows in items.items()}
+    summaries = {name: summarize(rows) for name, rows in items.items()}
     for setting in parsed:
         if setting.name in summaries and _same_adapter(items[setting.name][0], setting.adapter):
             continue

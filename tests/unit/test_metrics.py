@@ -69,3 +69,24 @@ def test_eval_reuses_an_adapter_setting_only_while_its_weights_file_is_unchanged
     assert not _same_adapter(row, str(adapter))
     assert not _same_adapter(row, str(tmp_path / "other"))
     assert _same_adapter({"adapter": None, "adapter_sha256": None}, None)
+
+
+def test_served_refusal_counts_what_the_answering_path_would_refuse():
+    from assistant.evaluate.run import score, summarize
+    from assistant.train.data import Example
+    from assistant.types import Hit, Passage
+
+    article = Passage(id="a1", doc_id="law", text="劳动者在试用期内提前三日通知用人单位，可以解除劳动合同。",
+                      cite="劳动合同法 第三十七条", path=("劳动合同法", "第三十七条"), kind="statute",
+                      jurisdiction="CN", language="zh", title="劳动合同法")
+    hits = [Hit(passage=article, score=1.0, dense=0.9, rank=1)]
+    answerable = Example("q1", "试用期可以解除合同吗？", "zh", "answer", hits, "", "可以。", ["劳动合同法 第三十七条"])
+    withheld = Example("q1", "试用期可以解除合同吗？", "zh", "refusal", hits, "", "", [], "nearest")
+    rows = [{**score(answerable, "劳动者在试用期内提前三日通知用人单位，可以解除劳动合同[1]。"), "seconds": 1.0, "new_tokens": 9},
+            {**score(answerable, "您好，可以随时离职。"), "seconds": 1.0, "new_tokens": 9},  # cites nothing
+            {**score(withheld, "您好，公司应当赔偿。"), "seconds": 1.0, "new_tokens": 9}]
+    assert [r["refused"] for r in rows] == [False, False, False]
+    assert [r["served_refused"] for r in rows] == [False, True, True]
+    summary = summarize(rows)
+    assert summary["refusal_accuracy"] == 0.0 and summary["served_refusal_accuracy"] == 1.0
+    assert summary["false_refusal"] == 0.0 and summary["served_false_refusal"] == 0.5
