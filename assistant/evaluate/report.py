@@ -44,7 +44,7 @@ def notes(meta: dict) -> str:
             "lawyer reference answers (character tokens for Chinese); citation P/R compare cited passages with the "
             "gold articles shown; refusal acc = share of withheld-evidence items answered with the refusal "
             "sentence (nearest: the passages nearest the question once its gold is removed; other: the passages "
-            "retrieved for another dev question); false refusal = share of answerable items refused; "as served": "
+            "retrieved for another dev question); false refusal = share of answerable items refused; 'as served': "
             "refused by the answering path (`ask`), which also refuses an answer that cites no shown passage "
             "supporting it.")
 
