@@ -147,14 +147,14 @@ def weights_hash(adapter: str | None) -> str | None:
     return hashlib.sha256(weights.read_bytes()).hexdigest() if weights and weights.is_file() else None
 
 
-def previous_results(out_dir: Path, meta: dict) -> tuple[dict, dict]:
-    """(summaries, items) of an earlier run in out_dir with the same base, items and decoding, else empty."""
+def previous_items(out_dir: Path, meta: dict) -> dict:
+    """Answer rows per setting of an earlier run in out_dir with the same base, items and decoding, else {}."""
     path = Path(out_dir) / "results.json"
     if not path.exists():
-        return {}, {}
+        return {}
     old = json.loads(path.read_text(encoding="utf-8"))
     same = all(old["meta"].get(key) == meta[key] for key in ("base", "n_questions", "k", "max_new_tokens", "qids"))
-    return (old["summaries"], old["items"]) if same else ({}, {})
+    return old["items"] if same else {}
 
 
 def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int = 32, max_new_tokens: int = 128,
@@ -174,7 +174,7 @@ def run_eval(settings: list[str], *, base: str = "qwen-0.5b", n_questions: int =
     pool = few_shot_pool(k) if any(s.shots for s in parsed) else {}
     meta = {"base": base, "n_questions": len(examples), "k": k, "max_new_tokens": max_new_tokens,
             "threads": threads, "qids": [e.qid for e in examples]}
-    _, items = previous_results(out_dir, meta) if reuse else ({}, {})
+    items = previous_items(out_dir, meta) if reuse else {}
     items = {name: [{**row, **score(ex, row["answer"])} for ex, row in zip(examples, rows)]  # scored by this code
              for name, rows in items.items()}
     summaries = {name: summarize(rows) for name, rows in items.items()}
