@@ -53,7 +53,7 @@ def log(message: str) -> None:
     print(f"{datetime.now():%H:%M:%S} {message}", flush=True)
 
 
-def run_one(name: str, ctx: Context, out: Path) -> None:
+def run_one(name: str, ctx: Context, out: Path, run_id: str) -> None:
     bench, load = BENCHMARKS[name], load_average()
     log(f"{name}: start (load average {load})")
     start = time.perf_counter()
@@ -64,7 +64,8 @@ def run_one(name: str, ctx: Context, out: Path) -> None:
     charts = [p.name for p in bench.chart(rows, out)] if bench.chart and rows else []
     section = {"name": name, "title": bench.title, "notes": bench.notes, "rows": rows, "charts": charts,
                "mode": "quick" if ctx.quick else "full", "seconds": round(seconds),
-               "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "load_average": load}
+               "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "load_average": load,
+               "run": run_id}
     (out / "sections" / f"{name}.json").write_text(json.dumps(section, ensure_ascii=False, indent=1), encoding="utf-8")
     log(f"{name}: done in {seconds:.0f} s")
 
@@ -84,11 +85,24 @@ def section_text(section: dict) -> list[str]:
     return head + table(section["rows"]) + [""] + [f"![{c}]({c})" for c in section["charts"]] + [""]
 
 
+def provenance(sections: list[dict]) -> str:
+    """One line saying which invocations of `python -m bench` the stored sections come from."""
+    runs = sorted({s.get("run", "unrecorded") for s in sections})
+    modes = sorted({s["mode"] for s in sections})
+    if len(runs) == 1 and runs[0] != "unrecorded":
+        total = sum(s["seconds"] for s in sections)
+        return (f"Provenance: every section below comes from one {'/'.join(modes)} run of `python -m bench`, "
+                f"started {runs[0]}, {total / 60:.0f} min of measuring in all.")
+    return (f"Provenance: the sections below come from {len(runs)} separate runs ({', '.join(runs)}); "
+            "each section gives its own date and duration.")
+
+
 def write_results(out: Path, pending: list[str]) -> Path:
     stored = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "sections").glob("*.json"))}
     lines = ["# Benchmark results", "",
              "Written by `.venv/bin/python -m bench` (see bench/__main__.py); do not edit by hand.",
-             f"Machine: {machine()}. Timings are medians of the stated runs or ratios within one run.", ""]
+             f"Machine: {machine()}. Timings are medians of the stated runs or ratios within one run.",
+             provenance(list(stored.values())) if stored else "No section has been measured yet.", ""]
     for name in MODULES:
         if name in stored:
             lines += section_text(stored[name])
@@ -115,9 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (BENCH_DIR / "out" / "quick" if args.quick else BENCH_DIR)
     ctx = Context(quick=args.quick, scratch=BENCH_DIR / "out" / ("scratch-quick" if args.quick else "scratch"), log=log)
     ctx.scratch.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
+    start, run_id = time.perf_counter(), datetime.now(timezone.utc).isoformat(timespec="seconds")
     for name in names:
-        run_one(name, ctx, out)
+        run_one(name, ctx, out, run_id)
     log(f"wrote {write_results(out, pending)} after {time.perf_counter() - start:.0f} s")
     return 0
 
