@@ -87,14 +87,16 @@ def section_text(section: dict) -> list[str]:
 
 def provenance(sections: list[dict]) -> str:
     """One line saying which invocations of `python -m bench` the stored sections come from."""
-    runs = sorted({s.get("run", "unrecorded") for s in sections})
-    modes = sorted({s["mode"] for s in sections})
-    if len(runs) == 1 and runs[0] != "unrecorded":
-        total = sum(s["seconds"] for s in sections)
-        return (f"Provenance: every section below comes from one {'/'.join(modes)} run of `python -m bench`, "
-                f"started {runs[0]}, {total / 60:.0f} min of measuring in all.")
-    return (f"Provenance: the sections below come from {len(runs)} separate runs ({', '.join(runs)}); "
-            "each section gives its own date and duration.")
+    runs: dict[str, list[dict]] = {}
+    for s in sections:
+        runs.setdefault(s.get("run", "an unrecorded run"), []).append(s)
+    if len(runs) == 1 and "an unrecorded run" not in runs:
+        (started, group), = runs.items()
+        modes = "/".join(sorted({s["mode"] for s in group}))
+        return (f"Provenance: every section below comes from one {modes} run of `python -m bench`, "
+                f"started {started}, {sum(s['seconds'] for s in group) / 60:.0f} min of measuring in all.")
+    parts = [f"{', '.join(s['name'] for s in group)} from {started}" for started, group in sorted(runs.items())]
+    return f"Provenance: the sections below come from {len(runs)} run{'s' if len(runs) > 1 else ''} of `python -m bench`: " + "; ".join(parts) + "."
 
 
 def write_results(out: Path, pending: list[str]) -> Path:

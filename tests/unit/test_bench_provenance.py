@@ -2,8 +2,8 @@
 from bench.__main__ import provenance
 
 
-def section(run: str | None, seconds: int = 60) -> dict:
-    row = {"mode": "full", "seconds": seconds}
+def section(run: str | None, seconds: int = 60, name: str = "speed") -> dict:
+    row = {"name": name, "mode": "full", "seconds": seconds}
     return row if run is None else {**row, "run": run}
 
 
@@ -13,5 +13,6 @@ def test_one_run_is_named_with_its_start_and_total_time():
 
 
 def test_sections_from_different_or_unrecorded_runs_are_not_called_one_run():
-    assert "2 separate runs" in provenance([section("A"), section("B")])
+    line = provenance([section("A", name="retrieval"), section("A", name="tuning"), section("B", name="speed")])
+    assert "2 runs" in line and "retrieval, tuning from A" in line and "speed from B" in line
     assert "one" not in provenance([section(None)])
