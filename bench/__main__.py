@@ -96,7 +96,8 @@ def provenance(sections: list[dict]) -> str:
         return (f"Provenance: every section below comes from one {modes} run of `python -m bench`, "
                 f"started {started}, {sum(s['seconds'] for s in group) / 60:.0f} min of measuring in all.")
     parts = [f"{', '.join(s['name'] for s in group)} from {started}" for started, group in sorted(runs.items())]
-    return f"Provenance: the sections below come from {len(runs)} run{'s' if len(runs) > 1 else ''} of `python -m bench`: " + "; ".join(parts) + "."
+    count = f"{len(runs)} run{'s' if len(runs) > 1 else ''}"
+    return f"Provenance: the sections below come from {count} of `python -m bench`: " + "; ".join(parts) + "."
 
 
 def write_results(out: Path, pending: list[str]) -> Path:
