@@ -1,8 +1,8 @@
 """Generation: time to first token, decode tokens/s, load time and peak memory of each local model.
 
 Every model is measured in its own fresh Python process (`python -m bench.generation --child`), so its
-peak RSS (`resource.getrusage(RUSAGE_SELF).ru_maxrss`: torch, transformers, the model and generation)
-is that model's alone. In the child: torch and transformers are imported, then `load_model` reads the
+peak RSS (VmHWM from /proc/self/status: torch, transformers, the model and generation) is that
+model's alone. In the child: torch and transformers are imported, then `load_model` reads the
 cached dequantized folder (index/.cache/models/<name>/) — that is the load time; then one untimed
 warm-up generation of 2 tokens, then the fixed answering prompt is streamed through `HFGenerator.stream`
 (greedy, exactly 64 new tokens: end-of-sequence is held back with min_new_tokens) 3 times (quick: once).
@@ -89,7 +89,6 @@ def fixed_prompt(ctx: Context) -> tuple[list[dict], int]:
 
 def measure_child(name: str, prompt_file: Path, runs: int, max_new_tokens: int) -> dict:
     """Inside the fresh process: load from the cache, warm up, time `runs` streams of the prompt."""
-    import resource
     import statistics
     import time
 
@@ -120,8 +119,19 @@ def measure_child(name: str, prompt_file: Path, runs: int, max_new_tokens: int) 
         pieces.append(n)
     return {"model": name, "cached": cached, "load_s": load_s, "first_token_s": statistics.median(first),
             "tokens_per_s": statistics.median(speed), "new_tokens": pieces, "prompt_tokens": prompt_tokens,
-            "runs": runs, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "runs": runs, "peak_rss_mb": peak_rss_mb(),
             "torch_threads": __import__("torch").get_num_threads()}
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident set (VmHWM). Not ru_maxrss: Linux carries the parent's peak into a
+    child across fork + exec, so after other sections a child reported the whole bench's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # no /proc: the best there is
 
 
 def run_child(name: str, prompt_file: Path, runs: int, timeout: float = 1500) -> dict:
@@ -146,7 +156,7 @@ def model_rows(m: dict, qwen_tokens: int) -> list[dict]:
             **{**common, "subset": "load_model of index/.cache/models/<name>/ (torch imported before)"
                + ("" if m["cached"] else "; NOT cached before this run: dequantized first, untimed")}),
         row("peak RSS of the process", round(m["peak_rss_mb"]), unit="MB", runs=1,
-            **{**common, "subset": "ru_maxrss: Python + torch + model + the generations above"}),
+            **{**common, "subset": "VmHWM of the child: Python + torch + model + the generations above"}),
     ]
 
 
