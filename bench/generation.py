@@ -126,12 +126,8 @@ def measure_child(name: str, prompt_file: Path, runs: int, max_new_tokens: int) 
 def peak_rss_mb() -> float:
     """This process's own peak resident set (VmHWM). Not ru_maxrss: Linux carries the parent's peak into a
     child across fork + exec, so after other sections a child reported the whole bench's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # no /proc: the best there is
+    line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def run_child(name: str, prompt_file: Path, runs: int, timeout: float = 1500) -> dict:
