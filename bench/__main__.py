@@ -24,6 +24,7 @@ from bench import BENCH_DIR, BENCHMARKS, Context, load_average, machine, registe
 
 MODULES = {
     "retrieval": "bench.retrieval",
+    "retrieval-india": "bench.retrieval_india",  # the india pack's gold pinpoints (bench/data/india_qa.jsonl)
     "abstention": "bench.abstention",  # the similarity floor: covered questions pass, others stop
     "speed": "bench.speed",
     "scale": "bench.scale",  # Ray build, ANN recall, memory per million passages

@@ -192,6 +192,7 @@ def india_index(ctx: Context) -> tuple[Path, str]:
         return shipped, f"index/india ({index.count} passages)"
     except IndexError_ as exc:
         ctx.log(f"india index: index/india is not usable by this code ({exc}); using a fresh india build")
+    why = "index/india is stale" if (shipped / "manifest.json").exists() else "index/india is not built"
     home = BENCH_DIR / "out" / "india-home"
     try:
         index = open_index(home / "india")
@@ -199,7 +200,7 @@ def india_index(ctx: Context) -> tuple[Path, str]:
         ctx.log(f"india index: building the india pack into {home / 'india'}")
         ingest(["india"], Settings(home=home, embedder="minilm"), name="india")
         index = open_index(home / "india")
-    return home / "india", f"india pack rebuilt by the bench ({index.count} passages; index/india is stale)"
+    return home / "india", f"india pack rebuilt by the bench ({index.count} passages; {why})"
 
 
 def make_assistant(model: str, adapter: str, index_dir: Path, max_new_tokens: int | None = None):

@@ -5,8 +5,9 @@ The BM25-only baseline is the project's own retriever in `mode="lexical"` (see b
 
 Hit rule for a baseline chunk (the chunks carry no article metadata, so coverage is read off the text):
 a chunk of law L covers gold article L 第N条 when it (a) contains the heading `第N条` at the start of a
-line (not `第N条之一`), (b) contains the article's whole text, or (c) lies wholly (>= 20 characters)
-inside the article's text (a continuation piece of a long article). A chunk may cover several articles.
+line (not `第N条之一`; for English labels, `Art. 21` is not `Art. 21A` or `Art. 210`), (b) contains the
+article's whole text, or (c) lies wholly (>= 20 characters) inside the article's text (a continuation
+piece of a long article). A chunk may cover several articles.
 
 Used by:  .venv/bin/python -m bench --only retrieval
 """
@@ -77,7 +78,7 @@ def covers(text: str, articles: dict[str, str]) -> set[str]:
     body = text.strip()
     found = set()
     for number, article in articles.items():
-        if re.search(rf"(?m)^{re.escape(number)}(?!之)", body):
+        if re.search(rf"(?m)^{re.escape(number)}(?![之0-9A-Z])", body):
             found.add(number)
         elif article and (article.strip() in body or (len(body) >= MIN_PIECE and body in article)):
             found.add(number)

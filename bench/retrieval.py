@@ -225,7 +225,8 @@ def metric_row(embedder, method, label, scored, figures, corpus, signed=False) -
     key = method if method in corpus["items"] else "_"
     return {"embedder": embedder, "method": method, "questions": label,
             "gold articles": sum(len(q.gold) for q in scored), "laws": corpus["laws"],
-            "indexed items": corpus["items"].get(key, ""), "build s": round(corpus["build_s"].get(key, 0)),
+            "indexed items": corpus["items"].get(key, ""),
+            "build s": "" if (built := corpus["build_s"].get(key)) is None else round(built),
             "recall@5 %": pct.format(100 * figures["recall@5"]), "recall@10 %": pct.format(100 * figures["recall@10"]),
             "MRR": ("{:+.3f}" if signed else "{:.3f}").format(figures["MRR"]),
             "chars in top 10": corpus["chars"].get(method, ""),

@@ -1,0 +1,53 @@
+"""The india retrieval section's hit rules (bench/retrieval_india.py, bench/baselines.py) on hand-made data."""
+from types import SimpleNamespace
+
+from bench.baselines import covers
+from bench.retrieval import Question
+from bench.retrieval_india import baseline_rankings, gold_in, project_rankings, questions
+
+Q = Question(0, "What does Article 21 protect?", frozenset({"Art. 21"}))
+
+
+def test_english_heading_is_not_a_prefix_of_a_longer_label():
+    articles = {"Art. 2": "Parliament may by law admit new States.", "Art. 21": "No person shall be deprived.",
+                "Art. 21A": "Free and compulsory education."}
+    assert covers("Art. 21\u3000No person shall be deprived.", articles) == {"Art. 21"}
+    assert covers("Art. 21A\u3000Free and compulsory education.", articles) == {"Art. 21A"}
+    assert covers("Art. 210\u3000Language to be used in the Legislature.", articles) == set()
+
+
+def test_gold_in_uses_the_answers_pinpoint_rule():
+    assert gold_in(["Constitution of India, Art. 21"], Q) == {"Art. 21"}
+    assert gold_in(["Constitution of India, Art. 21A", "Maneka Gandhi, para 5"], Q) == set()
+
+
+def _hit(cite, text="x" * 10):
+    return SimpleNamespace(passage=SimpleNamespace(cite=cite, text=text))
+
+
+def test_project_rankings_mark_the_gold_passage_per_question():
+    other = Question(1, "Is untouchability abolished?", frozenset({"Art. 17"}))
+    rows = [[_hit("Constitution of India, Art. 14"), _hit("Constitution of India, Art. 21")],
+            [_hit("Constitution of India, Art. 21")]]
+    retriever = SimpleNamespace(search_many=lambda texts, k, mode: rows)
+    ranking, sizes = project_rankings(retriever, [Q, other], "hybrid")
+    assert ranking == [[set(), {"Art. 21"}], [set()]]
+    assert sizes == [[10, 10], [10]]
+
+
+def test_baseline_chunk_counts_only_for_the_document_it_came_from():
+    constitution = SimpleNamespace(id="c", title="Constitution of India",
+                                   units=[SimpleNamespace(label="Art. 21", text="No person shall be deprived.")])
+    case = SimpleNamespace(id="k", title="Maneka Gandhi v Union of India",
+                           units=[SimpleNamespace(label="para 1", text="Art. 21 was read widely.")])
+    chunk = lambda doc, text: SimpleNamespace(metadata={"doc_id": doc}, page_content=text)  # noqa: E731
+    store = SimpleNamespace(search_many=lambda texts, k: [[chunk("k", "Art. 21 was read widely."),
+                                                           chunk("c", "Art. 21\u3000No person shall be deprived.")]])
+    ranking, _ = baseline_rankings(store, [constitution, case], [Q])
+    assert ranking == [[set(), {"Art. 21"}]]
+
+
+def test_questions_are_the_answerable_ones_with_gold():
+    asked = questions()
+    assert len(asked) == 20 and all(q.gold for q in asked)
+    assert len({q.qid for q in asked}) == 20
