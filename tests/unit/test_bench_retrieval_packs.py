@@ -1,9 +1,10 @@
-"""The india retrieval section's hit rules (bench/retrieval_india.py, bench/baselines.py) on hand-made data."""
+"""The per-pack retrieval section's hit rules (bench/retrieval_packs.py, bench/baselines.py) on hand-made data."""
 from types import SimpleNamespace
 
 from bench.baselines import covers
 from bench.retrieval import Question
-from bench.retrieval_india import baseline_rankings, gold_in, project_rankings, questions
+from bench import BENCH_DIR
+from bench.retrieval_packs import PLANS, baseline_rankings, gold_in, project_rankings, read_questions, unresolved
 
 Q = Question(0, "What does Article 21 protect?", frozenset({"Art. 21"}))
 
@@ -47,7 +48,14 @@ def test_baseline_chunk_counts_only_for_the_document_it_came_from():
     assert ranking == [[set(), {"Art. 21"}]]
 
 
-def test_questions_are_the_answerable_ones_with_gold():
-    asked = questions()
-    assert len(asked) == 20 and all(q.gold for q in asked)
-    assert len({q.qid for q in asked}) == 20
+def test_question_files_have_gold_for_every_question():
+    asked = {p.pack: read_questions(BENCH_DIR / "data" / p.questions) for p in PLANS}
+    assert len(asked["india"]) == 20  # the answerable ones; the unanswerable have no gold
+    assert len(asked["eu"]) == 22
+    assert all(q.gold for qs in asked.values() for q in qs)
+
+
+def test_unresolved_names_gold_that_no_cite_matches():
+    asked = [Q, Question(1, "Breach notice?", frozenset({"GDPR, Art. 33"}))]
+    assert unresolved(asked, ["Constitution of India, Art. 21", "GDPR, Art. 3"]) == ["GDPR, Art. 33"]
+    assert unresolved(asked, ["Constitution of India, Art. 21", "GDPR, Art. 33"]) == []
