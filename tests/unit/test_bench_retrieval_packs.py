@@ -4,7 +4,7 @@ from types import SimpleNamespace
 from bench.baselines import covers
 from bench.retrieval import Question
 from bench import BENCH_DIR
-from bench.retrieval_packs import PLANS, baseline_rankings, gold_in, project_rankings, read_questions, unresolved
+from bench.retrieval_packs import PLANS, baseline_rankings, cited_docs, gold_in, project_rankings, read_questions, unresolved
 
 Q = Question(0, "What does Article 21 protect?", frozenset({"Art. 21"}))
 
@@ -52,6 +52,7 @@ def test_question_files_have_gold_for_every_question():
     asked = {p.pack: read_questions(BENCH_DIR / "data" / p.questions) for p in PLANS}
     assert len(asked["india"]) == 20  # the answerable ones; the unanswerable have no gold
     assert len(asked["eu"]) == 22
+    assert len(asked["taiwan"]) == 29
     assert all(q.gold for qs in asked.values() for q in qs)
 
 
@@ -59,3 +60,12 @@ def test_unresolved_names_gold_that_no_cite_matches():
     asked = [Q, Question(1, "Breach notice?", frozenset({"GDPR, Art. 33"}))]
     assert unresolved(asked, ["Constitution of India, Art. 21", "GDPR, Art. 3"]) == ["GDPR, Art. 33"]
     assert unresolved(asked, ["Constitution of India, Art. 21", "GDPR, Art. 33"]) == []
+
+
+def test_cited_docs_keeps_every_gold_document_and_a_seeded_sample():
+    docs = [SimpleNamespace(title=f"釋字第{n}號") for n in range(1, 60)]
+    asked = [Question(0, "q", frozenset({"釋字第5號", "釋字第50號"}))]
+    picked = cited_docs(docs, asked, 10)
+    assert [d.title for d in picked[:2]] == ["釋字第5號", "釋字第50號"] and len(picked) == 12
+    assert picked == cited_docs(docs, asked, 10)  # the same draw every run
+    assert cited_docs(docs, asked, None) is docs
