@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench                 # full run -> bench/RESULTS.md, bench/*.png
     .venv/bin/python -m bench --quick         # small subsets -> bench/out/quick/
-    (--quick, every section, from an empty scratch folder: 472 s on this 2-core CPU, otherwise idle, 2026-12-02)
+    (--quick, every section, from an empty bench/out/: 375 s on this 2-core CPU, otherwise idle, 2026-12-03)
     .venv/bin/python -m bench --only speed    # one section; the others are kept from their last run
     .venv/bin/python -m bench --render        # re-assemble RESULTS.md from the stored sections only
     nohup .venv/bin/python -m bench > runs/bench.log 2>&1 &
