@@ -112,7 +112,8 @@ def pack_retriever(ctx: Context, plan: PackPlan, docs, embedder):
         return Retriever(open_index(folder), embedder, Settings(k=K, embedder=plan.embedder)), label
     retriever, count, seconds = build_project(ctx, f"pack-{plan.pack}", docs, embedder)
     ctx.log(f"retrieval-packs/{plan.pack}: indexed {count} passages in {seconds:.0f} s")
-    whole = "" if plan.others is None else f" of {len(docs)} documents: the gold ones + {plan.others} drawn (seed {SEED})"
+    drawn = f" of {len(docs)} documents: the gold ones + {plan.others} drawn (seed {SEED})"
+    whole = "" if plan.others is None else drawn
     return retriever, f"{plan.pack} pack built by the bench ({count} passages{whole})"
 
 

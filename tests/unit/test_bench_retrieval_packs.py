@@ -4,7 +4,8 @@ from types import SimpleNamespace
 from bench.baselines import covers
 from bench.retrieval import Question
 from bench import BENCH_DIR
-from bench.retrieval_packs import PLANS, baseline_rankings, cited_docs, gold_in, project_rankings, read_questions, unresolved
+from bench.retrieval_packs import (PLANS, baseline_rankings, cited_docs, gold_in, project_rankings, read_questions,
+                                   unresolved)
 
 Q = Question(0, "What does Article 21 protect?", frozenset({"Art. 21"}))
 
