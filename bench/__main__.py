@@ -24,7 +24,7 @@ from bench import BENCH_DIR, BENCHMARKS, Context, load_average, machine, registe
 
 MODULES = {
     "retrieval": "bench.retrieval",
-    "retrieval-packs": "bench.retrieval_packs",  # india and eu: the project's own questions with gold pinpoints
+    "retrieval-packs": "bench.retrieval_packs",  # india, eu, taiwan: the project's own questions with gold pinpoints
     "abstention": "bench.abstention",  # the similarity floor: covered questions pass, others stop
     "speed": "bench.speed",
     "scale": "bench.scale",  # Ray build, ANN recall, memory per million passages
