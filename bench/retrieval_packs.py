@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import BENCH_DIR, Benchmark, Context, timed
-from bench.answers import india_index, load_questions, matches_gold
+from bench.answers import india_index, matches_gold
 from bench.retrieval import SAME_TEXT, K, Question, score_rows, within_budget
 
 ENGLISH_CHUNK = (1000, 100)  # characters: ~250 MiniLM tokens of English, its 256-token cap
@@ -52,10 +52,7 @@ PLANS = (
 
 def read_questions(path: Path) -> list[Question]:
     """The questions that have gold pinpoints (india_qa's unanswerable ones have none)."""
-    if path.name == "india_qa.jsonl":
-        items = [i for i in load_questions() if i["answerable"]]
-    else:
-        items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [Question(n, i["question"], frozenset(i["gold"])) for n, i in enumerate(items) if i.get("gold")]
 
 
