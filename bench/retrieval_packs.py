@@ -93,7 +93,8 @@ def cited_docs(docs, asked: list[Question], others: int | None) -> list:
         return docs
     golds = {g for q in asked for g in q.gold}
     named = [d for d in docs if any(matches_gold(d.title, [g]) for g in golds)]
-    rest = [d for d in docs if d not in named]
+    named_ids = {id(d) for d in named}
+    rest = [d for d in docs if id(d) not in named_ids]
     return named + random.Random(SEED).sample(rest, min(others, len(rest)))
 
 
