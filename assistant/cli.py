@@ -16,7 +16,12 @@ SAMPLE_QUESTION = "What does Article 21 of the Constitution protect?"
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args, rest = top.parse_known_args(argv)
+    if rest and not hasattr(args, "rest"):
+        top.error(f"unrecognized arguments: {' '.join(rest)}")
+    if hasattr(args, "rest"):  # train-retriever and bench hand their options on to their own parsers
+        args.rest = rest
     try:
         return args.func(args) or 0
     except AssistantError as exc:
@@ -333,9 +338,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-resume", dest="no_resume", action="store_true", help="ignore existing checkpoints")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("train-retriever", help="train the query adapter on LeCoQA (a few minutes)", add_help=False)
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="see: legal-assistant train-retriever --help")
-    p.set_defaults(func=cmd_train_retriever)
+    p = sub.add_parser("train-retriever", help="train the query adapter on LeCoQA (a few minutes); options: "
+                       "legal-assistant train-retriever --help", add_help=False)
+    p.set_defaults(func=cmd_train_retriever, rest=[])
 
     p = sub.add_parser("eval", help="compare zero-shot, few-shot, LoRA and P-tuning on held-out questions")
     p.add_argument("--settings", nargs="+", default=["zero-shot", "lora"],
@@ -347,9 +352,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="runs/eval")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("bench", help="run the benchmarks (python -m bench), write bench/RESULTS.md")
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="e.g. --quick, --only retrieval")
-    p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("bench", help="run the benchmarks (python -m bench), write bench/RESULTS.md; options "
+                       "such as --quick, --only retrieval: legal-assistant bench --help", add_help=False)
+    p.set_defaults(func=cmd_bench, rest=[])
 
     p = sub.add_parser("ui", help="open the Streamlit page")
     p.add_argument("--port", type=int, default=8501)

@@ -87,3 +87,21 @@ def test_search_reports_the_query_adapter_it_used(tmp_path, corpus, capsys):
     assert code == 0 and "query adapter" not in out  # no shipped adapter for the hashing embedder
     code, _, err = run(capsys, "search", "x", "--index", "firm", "--query-adapter", tmp_path, *common(home))
     assert code == 2 and "not a query adapter" in err
+
+
+def test_train_retriever_and_bench_hand_their_options_on(monkeypatch):
+    import subprocess
+
+    import assistant.train.query_adapter as query_adapter_training
+    from assistant import cli
+
+    seen = []
+    monkeypatch.setattr(query_adapter_training, "main", lambda argv: seen.append(argv) or 0)
+    assert cli.main(["train-retriever", "--out", "runs/x", "--epochs", "3"]) == 0
+    assert seen == [["--out", "runs/x", "--epochs", "3"]]
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda command, cwd: calls.append(command) or 0)
+    assert cli.main(["bench", "--only", "retrieval", "--quick"]) == 0
+    assert calls[0][-3:] == ["--only", "retrieval", "--quick"]
+    with pytest.raises(SystemExit):  # other commands still refuse options they do not know
+        cli.main(["index", "info", "--bogus"])
