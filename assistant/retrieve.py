@@ -2,7 +2,9 @@
 
 fused(p) = dense_weight / (rrf_k + dense_rank(p)) + lexical_weight / (rrf_k + lexical_rank(p)),
 ranks starting at 1, a side that did not return p contributing nothing. Filters are applied
-inside both searches, so every candidate already satisfies them.
+inside both searches, so every candidate already satisfies them. For a question the query adapter
+reshapes, the adapter's tuned `lexical_weight` / `rrf_k` (its card's `fusion`) replace the settings'
+values where those are at their defaults.
 """
 from __future__ import annotations
 
@@ -70,7 +72,7 @@ class Retriever:
         n = max(self.settings.candidates, k)
         dense = self._dense(queries, n, allowed) if mode != "lexical" else [[] for _ in queries]
         lexical = [self.index.lexical_search(q, n, allowed) if mode != "dense" else [] for q in queries]
-        return [self._hits(d, lx, k) for d, lx in zip(dense, lexical)]
+        return [self._hits(d, lx, k, self.fusion(q)) for q, d, lx in zip(queries, dense, lexical)]
 
     def _dense(self, queries: list[str], n: int, allowed: set[str] | None) -> list[list[tuple[str, float]]]:
         vectors = self.embedder.embed_queries(list(queries))
@@ -84,9 +86,20 @@ class Retriever:
         """Whether the query adapter reshapes this query's vector (and its dense scores)."""
         return self.query_adapter is not None and self.query_adapter.applies_to(query)
 
-    def _hits(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int) -> list[Hit]:
+    def fusion(self, query: str) -> dict:
+        """The RRF weights for this query: the settings', except that for a query the adapter reshapes its
+        tuned values replace those still at their defaults (a setting changed from its default wins)."""
         s = self.settings
-        fused = fuse(dense, lexical, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight, rrf_k=s.rrf_k)[:k]
+        tuned = self.query_adapter.fusion if self.adapts(query) else {}
+        weights = {"dense_weight": s.dense_weight, "lexical_weight": s.lexical_weight, "rrf_k": s.rrf_k}
+        for name, value in tuned.items():
+            if weights[name] == type(s).model_fields[name].default:
+                weights[name] = value
+        return weights
+
+    def _hits(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int,
+              weights: dict) -> list[Hit]:
+        fused = fuse(dense, lexical, **weights)[:k]
         passages = {p.id: p for p in self.index.get([f.passage_id for f in fused])}
         return [Hit(passages[f.passage_id], f.score, f.dense, f.lexical, rank)
                 for rank, f in enumerate(fused, start=1) if f.passage_id in passages]

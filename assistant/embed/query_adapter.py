@@ -11,6 +11,11 @@ language it was trained for, training data and figures). The shipped adapter liv
 embedder and language match the index (an index records its main language at build), "none" turns
 it off, a folder path picks that adapter. It is applied only to questions in its language (`applies_to`):
 an English question over a Chinese index is searched with its plain vector.
+
+A card may also carry `fusion` ({"lexical_weight": w, "rrf_k": k}): the fusion weights chosen with the
+adapter on its own training questions (assistant/train/query_adapter.py). An adapted dense ranking is
+better than a plain one, so BM25 deserves a different share; the retriever uses these for adapted
+questions where the settings leave those fields at their defaults.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from assistant.errors import InputError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "adapters"
 MATRIX, CARD = "adapter.npy", "card.json"
+FUSION_FIELDS = ("lexical_weight", "rrf_k")  # settings an adapter's card may tune
 SCRIPTS = {"zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), "ja": re.compile(r"[\u3040-\u30ff]"),
            "ko": re.compile(r"[\uac00-\ud7af]")}
 MIN_SCRIPT_SHARE = 0.2  # a question is in the adapter's language when this share of its letters is in its script
@@ -40,6 +46,12 @@ class QueryAdapter:
     @property
     def name(self) -> str:
         return self.card.get("name") or (self.folder.name if self.folder else "query-adapter")
+
+    @property
+    def fusion(self) -> dict:
+        """Fusion settings tuned with this adapter (`lexical_weight`, `rrf_k`); {} when the card has none."""
+        tuned = self.card.get("fusion") or {}
+        return {name: tuned[name] for name in FUSION_FIELDS if name in tuned}
 
     def applies_to(self, question: str) -> bool:
         """Whether the adapter was trained for questions like this one: for zh/ja/ko adapters, a question in

@@ -6,6 +6,11 @@ its gold articles in that index (law + 第N条, the prefix 中华人民共和国
 cross-entropy of the adapted query against all corpus passages (cosine / `tau`), plus `l2` * ||D||^2 to
 keep the adapter close to the identity; Adam, a fixed seed, a few seconds on a CPU.
 
+Calibrated out of fold on the same training questions (never on held-out ones): the training questions
+are split in FOLDS folds and each fold is scored by an adapter fitted on the other folds. From those
+scores come the abstention floor (`min_score`) and the fusion weights (`fusion`: the `FUSION_GRID`
+point with the best recall@10 of RRF between that adapted dense ranking and BM25, the defaults on a tie).
+
 Held out, never trained on (`held_out`): the answering model's dev split (assistant.train.data) and a
 third of the other questions by hash. The retrieval bench draws its questions from the held-out ones
 and checks that none of them is in the card's list of training questions.
@@ -34,6 +39,9 @@ HELD_OUT_RULE = "LeCoQA query_id in the answering model's dev split, or sha1('re
 DEFAULTS = {"l2": 0.01, "epochs": 30, "tau": 0.05, "lr": 1e-3, "batch": 64, "seed": 0}
 FLOOR_PERCENTILE = 5  # min_score: this percentile of the training questions' out-of-fold best passage score
 FOLDS = 5
+FUSION_GRID = {"lexical_weight": (0.25, 0.35, 0.5, 0.75, 1.0), "rrf_k": (20, 60)}
+FUSION_DEFAULT = {"lexical_weight": 1.0, "rrf_k": 60}  # the Settings defaults, kept on a tie
+CANDIDATES, TOP = 50, 10  # as the retriever: 50 candidates a side (Settings.candidates), recall@10
 
 
 def law_key(title: str) -> str:
@@ -108,18 +116,47 @@ def fit(queries: np.ndarray, passages: np.ndarray, pairs: list[tuple[int, int]],
     return delta.detach().numpy(), losses
 
 
-def floor(queries: np.ndarray, passages: np.ndarray, gold_rows: list[list[int]], params: dict) -> float:
-    """The abstention floor for adapted scores, calibrated out of fold: the training questions are split in
-    FOLDS folds; each fold is scored (best passage score) by an adapter fitted on the other folds; the floor
-    is FLOOR_PERCENTILE of those scores. Scoring questions an adapter was trained on would set it too high."""
+def out_of_fold_scores(queries: np.ndarray, passages: np.ndarray, gold_rows: list[list[int]],
+                       params: dict) -> np.ndarray:
+    """Adapted cosine of each training question with every passage, the question's fold scored by an
+    adapter fitted on the other FOLDS - 1 folds: scoring questions an adapter was trained on would flatter it."""
     passages = np.asarray(passages, np.float32)
-    best = np.empty(len(queries), dtype=np.float32)
+    scores = np.empty((len(queries), len(passages)), dtype=np.float32)
     for fold in range(FOLDS):
         held = np.arange(len(queries)) % FOLDS == fold
         pairs = [(i, row) for i, rows in enumerate(gold_rows) if not held[i] for row in rows]
         delta, _ = fit(queries, passages, pairs, **params)
-        best[held] = (QueryAdapter(delta, {}).apply(queries[held]) @ passages.T).max(axis=1)
-    return round(float(np.percentile(best, FLOOR_PERCENTILE)), 4)
+        scores[held] = QueryAdapter(delta, {}).apply(queries[held]) @ passages.T
+    return scores
+
+
+def floor(scores: np.ndarray) -> float:
+    """The abstention floor for adapted scores: FLOOR_PERCENTILE of the questions' best out-of-fold score."""
+    return round(float(np.percentile(scores.max(axis=1), FLOOR_PERCENTILE)), 4)
+
+
+def tune_fusion(scores: np.ndarray, lexical: list[list[int]], keys: list[str | None],
+                gold_rows: list[list[int]]) -> dict:
+    """The FUSION_GRID point with the best mean recall@TOP (gold articles found, per question) of RRF between
+    each question's out-of-fold dense ranking (rows of `scores`) and its BM25 ranking (`lexical`, passage
+    rows best first); the defaults win a tie. Returns the point plus every point's recall@TOP."""
+    from itertools import product
+
+    from assistant.retrieve import fuse
+
+    dense = [[(int(r), float(row[r])) for r in np.argsort(-row)[:CANDIDATES]] for row in scores]
+    ranked = [[(r, 0.0) for r in rows[:CANDIDATES]] for rows in lexical]
+    golds = [{keys[r] for r in rows} for rows in gold_rows]
+    recall = {}
+    for weight, rrf_k in product(FUSION_GRID["lexical_weight"], FUSION_GRID["rrf_k"]):
+        found = [len(gold & {keys[f.passage_id] for f in fuse(d, lx, lexical_weight=weight, rrf_k=rrf_k)[:TOP]})
+                 / len(gold) for d, lx, gold in zip(dense, ranked, golds)]
+        recall[(weight, rrf_k)] = round(float(np.mean(found)), 4)
+    default = (FUSION_DEFAULT["lexical_weight"], FUSION_DEFAULT["rrf_k"])
+    weight, rrf_k = max(recall, key=lambda point: (recall[point], point == default))
+    return {"lexical_weight": weight, "rrf_k": rrf_k, f"recall@{TOP}": recall[(weight, rrf_k)],
+            f"recall@{TOP} at the defaults": recall[default],
+            "grid": [{"lexical_weight": w, "rrf_k": k, f"recall@{TOP}": r} for (w, k), r in recall.items()]}
 
 
 def corpus_index(folder: Path, embedder, laws=LAWS):
@@ -167,12 +204,24 @@ def train(out: Path, data_path: Path | None = None, **params) -> QueryAdapter:
         "params": params, "loss": {"first_epoch": round(losses[0], 4), "last_epoch": round(losses[-1], 4)},
     }
     adapter = QueryAdapter(delta, card)
-    card["min_score"] = floor(queries, vectors, [rows for _, _, rows in chosen], params)
+    gold_rows = [rows for _, _, rows in chosen]
+    scores = out_of_fold_scores(queries, vectors, gold_rows, params)
+    card["min_score"] = floor(scores)
     card["min_score_rule"] = (f"percentile {FLOOR_PERCENTILE} of the training questions' best passage score, each "
                               f"scored by an adapter fitted on the other {FOLDS - 1} of {FOLDS} folds; used "
                               "instead of min_dense_score while this adapter is on")
+    row_of = {pid: row for row, pid in enumerate(ids)}
+    lexical = [[row_of[pid] for pid, _ in index.lexical_search(text, CANDIDATES)] for _, text, _ in chosen]
+    card["fusion"] = tune_fusion(scores, lexical, keys, gold_rows)
+    card["fusion"]["rule"] = (f"the grid point with the best recall@{TOP} of RRF between those out-of-fold adapted "
+                              f"rankings and BM25 ({CANDIDATES} candidates a side) on the training questions; "
+                              "the retriever uses it for adapted questions where the settings keep their defaults")
     card["seconds"] = round(time.perf_counter() - t0, 1)
     adapter.save(out / "adapter")
+    fusion = card["fusion"]
+    print(f"query adapter: fusion lexical_weight {fusion['lexical_weight']}, rrf_k {fusion['rrf_k']} "
+          f"(out-of-fold recall@{TOP} {fusion[f'recall@{TOP}']} vs {fusion[f'recall@{TOP} at the defaults']} "
+          "at the defaults)")
     print(f"query adapter: {len(chosen)} questions, {len(pairs)} pairs, loss {losses[0]:.3f} -> {losses[-1]:.3f}; "
           f"saved to {out / 'adapter'} (ship it: copy to {SHIPPED / NAME})")
     return adapter

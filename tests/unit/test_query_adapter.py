@@ -112,3 +112,41 @@ def test_an_adapter_for_chinese_leaves_other_questions_alone(tmp_index, hashing_
     chinese = "人身自由和生命权"
     assert [h.dense for h in adapted.search(chinese, mode="dense")] != [h.dense for h in plain.search(chinese, mode="dense")]
     assert adapted.adapts(chinese) and not adapted.adapts(english) and not plain.adapts(chinese)
+
+
+def test_fusion_tuning_keeps_bm25_from_crowding_out_a_gold_article_the_adapted_ranking_found():
+    from assistant.train.query_adapter import FUSION_DEFAULT, tune_fusion
+
+    keys = [f"k{i}" for i in range(80)]
+    scores = np.linspace(1.0, 0.0, 80, dtype=np.float32)[None, :]  # dense rank r+1 for passage row r
+    gold = [[9]]  # dense rank 10: in the top 10 unless BM25's own top ranks push it out
+    junk = [list(range(60, 70))]  # BM25 ranks ten other passages, beyond the 50 dense candidates
+    tuned = tune_fusion(scores, junk, keys, gold)
+    assert tuned["recall@10 at the defaults"] == 0.0  # at weight 1, BM25 ranks 1-9 outscore dense rank 10
+    assert tuned["recall@10"] == 1.0 and tuned["lexical_weight"] < FUSION_DEFAULT["lexical_weight"]
+    assert len(tuned["grid"]) == 10
+
+
+def test_fusion_tuning_keeps_the_defaults_when_nothing_beats_them():
+    from assistant.train.query_adapter import FUSION_DEFAULT, tune_fusion
+
+    keys = [f"k{i}" for i in range(12)]
+    scores = np.linspace(1.0, 0.0, 12, dtype=np.float32)[None, :]
+    tuned = tune_fusion(scores, [[0, 5, 6]], keys, [[0]])  # both sides rank the gold first
+    assert {k: tuned[k] for k in FUSION_DEFAULT} == FUSION_DEFAULT and tuned["recall@10"] == 1.0
+
+
+def test_adapted_questions_fuse_with_the_adapters_weights_unless_the_settings_change_them(tmp_path):
+    from types import SimpleNamespace
+
+    tuned = {"lexical_weight": 0.35, "rrf_k": 20}
+    adapter = QueryAdapter(np.zeros((4, 4), np.float32), card(4, language="zh", fusion={**tuned, "grid": []}))
+    index = SimpleNamespace(manifest={"embedder": "hashing", "dim": 4})
+    embedder = SimpleNamespace(name="hashing", dim=4)
+    plain = {"dense_weight": 1.0, "lexical_weight": 1.0, "rrf_k": 60}
+    retriever = Retriever(index, embedder, Settings(home=tmp_path), adapter)
+    assert retriever.fusion("离婚时夫妻共同财产怎么分") == {"dense_weight": 1.0, **tuned}
+    assert retriever.fusion("how is marital property divided") == plain  # the adapter leaves English alone
+    assert Retriever(index, embedder, Settings(home=tmp_path)).fusion("离婚时夫妻共同财产怎么分") == plain
+    chosen = Retriever(index, embedder, Settings(home=tmp_path, lexical_weight=0.8), adapter)
+    assert chosen.fusion("离婚时夫妻共同财产怎么分") == {"dense_weight": 1.0, "lexical_weight": 0.8, "rrf_k": 20}

@@ -56,3 +56,9 @@ def test_shipped_query_adapter_fits_e5_on_chinese_indexes_and_never_saw_a_held_o
     assert len(trained) == adapter.card["data"]["questions"] > 300
     assert not any(held_out(q, dev) for q in trained)
     assert trained <= {r["query_id"] for r in load_lecoqa(LECOQA)}
+    from assistant.train.query_adapter import FUSION_GRID
+
+    tuned = adapter.card["fusion"]  # chosen out of fold on those training questions
+    assert adapter.fusion == {"lexical_weight": tuned["lexical_weight"], "rrf_k": tuned["rrf_k"]}
+    assert tuned["lexical_weight"] in FUSION_GRID["lexical_weight"] and tuned["rrf_k"] in FUSION_GRID["rrf_k"]
+    assert tuned["recall@10"] >= tuned["recall@10 at the defaults"]
