@@ -124,7 +124,10 @@ def cmd_search(args) -> int:
 
     print(hits_table(hits))
     if assistant.retriever.adapts(args.question) and args.mode != "lexical":
-        print(f"query adapter: {assistant.retriever.query_adapter.name} (--query-adapter none to search without it)")
+        weights = assistant.retriever.fusion(args.question)
+        print(f"query adapter: {assistant.retriever.query_adapter.name}, fused with BM25 weight "
+              f"{weights['lexical_weight']:g}, RRF constant {weights['rrf_k']} "
+              "(--query-adapter none to search without it)")
     print_versions(args, assistant, hits)
     return 0
 
