@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embed.query_adapter import SHIPPED, QueryAdapter
+from assistant.embed.query_adapter import FUSION_FIELDS, SHIPPED, QueryAdapter
+from assistant.settings import Settings
 
 PREFIX = "中华人民共和国"
 ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十\d]+)?$")
@@ -40,7 +41,7 @@ DEFAULTS = {"l2": 0.01, "epochs": 30, "tau": 0.05, "lr": 1e-3, "batch": 64, "see
 FLOOR_PERCENTILE = 5  # min_score: this percentile of the training questions' out-of-fold best passage score
 FOLDS = 5
 FUSION_GRID = {"lexical_weight": (0.25, 0.35, 0.5, 0.75, 1.0), "rrf_k": (20, 60)}
-FUSION_DEFAULT = {"lexical_weight": 1.0, "rrf_k": 60}  # the Settings defaults, kept on a tie
+FUSION_DEFAULT = {name: Settings.model_fields[name].default for name in FUSION_FIELDS}  # kept on a tie
 CANDIDATES, TOP = 50, 10  # as the retriever: 50 candidates a side (Settings.candidates), recall@10
 
 
@@ -165,7 +166,6 @@ def corpus_index(folder: Path, embedder, laws=LAWS):
     from assistant.index import build_index, open_index
     from assistant.index.store import NoIndex
     from assistant.ingest import corpus_hashes, to_passages
-    from assistant.settings import Settings
 
     try:
         return open_index(folder, embedder.name)

@@ -149,4 +149,5 @@ def test_adapted_questions_fuse_with_the_adapters_weights_unless_the_settings_ch
     assert retriever.fusion("how is marital property divided") == plain  # the adapter leaves English alone
     assert Retriever(index, embedder, Settings(home=tmp_path)).fusion("离婚时夫妻共同财产怎么分") == plain
     chosen = Retriever(index, embedder, Settings(home=tmp_path, lexical_weight=0.8), adapter)
-    assert chosen.fusion("离婚时夫妻共同财产怎么分") == {"dense_weight": 1.0, "lexical_weight": 0.8, "rrf_k": 20}
+    expected = {"dense_weight": 1.0, "lexical_weight": 0.8, "rrf_k": 20}  # the setting's own value wins
+    assert chosen.fusion("离婚时夫妻共同财产怎么分") == expected
