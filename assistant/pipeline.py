@@ -2,26 +2,22 @@
 
 It abstains without calling the model when nothing relevant is retrieved (no hits, or the best dense
 cosine is below `settings.min_dense_score`, or below the query adapter's own `min_score` when one is on:
-adapted similarities have another scale), and after generation when the model refuses, its answer
-cites no retrieved passage that supports it, or it has no word besides its markers ("[1][3]"; "Yes [1]."
-is an answer). Every citation in an Answer names a passage in its hits.
+adapted similarities have another scale). After generation, `assistant.verify.check` decides what of the
+draft is served: only sentences anchored to a retrieved span with the same polarity, a yes/no lead
+settled in code, or the refusal. Every citation in an Answer names a passage in its hits.
 """
 from __future__ import annotations
 
-import re
 import time
 from typing import Callable, Generator as Gen, Iterator
 
 from assistant.audit import AuditLog
-from assistant.citations import MARKER, Verified, verify
 from assistant.prompts import build_messages, refusal_for, rewrite_query
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit
+from assistant.verify import check
 
 NO_HITS = "no passage matched the question and filters"
-NO_VALID_CITATION = "the model's answer cites no retrieved passage that supports it"
-MODEL_REFUSED = "the model said the passages do not answer the question"
-NO_CONTENT = "the model's answer holds nothing but citation markers"
 
 
 def yield_all(pieces: Gen[str, None, Answer], on_token) -> Answer:
@@ -103,18 +99,8 @@ class Assistant:
             return self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
         messages = build_messages(question, hits, history)
         self.last_messages = messages
-        text = yield from self._generate(messages, timings)
-        adapter = self._adapter_for(messages)
-        return self._supported(self._checked(question, hits, verify(text, hits), timings, adapter))
-
-    def _supported(self, answer: Answer) -> Answer:
-        """Label every sentence against its cited passages; flag or drop the unsupported ones."""
-        if self.settings.support_check == "off" or answer.refused:
-            return answer
-        from assistant.support import apply_support, label_sentences
-
-        labels = label_sentences(answer.text, answer.hits, getattr(self._retriever, "embedder", None))
-        return apply_support(answer, labels, mode=self.settings.support_check)
+        draft = yield from self._generate(messages, timings)
+        return self._served(question, hits, draft, timings, self._adapter_for(messages))
 
     def _retrieval_gap(self, hits: list[Hit], query: str) -> str:
         if not hits:
@@ -153,45 +139,18 @@ class Assistant:
         choose = getattr(self.generator, "adapter_for", None)  # generators passed in by callers may lack it
         return choose(messages) if choose else self.generator.adapter
 
-    def _checked(self, question: str, hits: list[Hit], checked: Verified, timings: dict, adapter: str) -> Answer:
-        reason, notes, said = refusal_reason(checked, hits), _notes(checked), dict(timings=timings, adapter=adapter)
-        if reason == MODEL_REFUSED:
-            return self._answer(question, hits, checked.text.strip(), refused=True, reason=reason, **said)
-        if reason:
-            reason = "; ".join([reason, *notes])
-            return self._answer(question, hits, refusal_for(question), refused=True, reason=reason, **said)
-        ids = {h.passage.id for h in hits}
-        cited = [c for c in checked.citations if c.passage_id in ids]
-        return self._answer(question, hits, checked.text.strip(), citations=cited, reason="; ".join(notes), **said)
+    def _served(self, question: str, hits: list[Hit], draft: str, timings: dict, adapter: str) -> Answer:
+        verdict = check(question, draft, hits, mode=self.settings.support_check)
+        answer = self._answer(question, hits, verdict.text, timings, verdict.citations, verdict.refused,
+                              verdict.reason, adapter)
+        answer.draft, answer.lead = draft, verdict.lead
+        answer.checks = [{"sentence": c.sentence, "served": c.served, "why": c.why,
+                          "n": c.anchor.n if c.anchor else None, "span": c.anchor.span if c.anchor else "",
+                          "coverage": round(c.anchor.coverage, 3) if c.anchor else 0.0} for c in verdict.checks]
+        return answer
 
     def _answer(self, question, hits, text, timings, citations=(), refused=False, reason="", adapter=None) -> Answer:
         gen = self._generator
         adapter = adapter if adapter is not None else gen.adapter if gen else ""
         return Answer(question=question, text=text, citations=list(citations), hits=hits, refused=refused,
                       reason=reason, model=gen.name if gen else self.settings.model, adapter=adapter, timings=timings)
-
-
-def refusal_reason(checked: Verified, hits: list[Hit]) -> str:
-    """Why the answering path refuses a checked answer, or "" when it serves it: the model refused, no
-    citation names a retrieved passage that supports its sentence, or no word besides markers."""
-    if checked.refused:
-        return MODEL_REFUSED
-    ids = {h.passage.id for h in hits}
-    if not any(c.passage_id in ids for c in checked.valid):
-        return NO_VALID_CITATION
-    if not re.search(r"[^\W\d_]", MARKER.sub(" ", checked.text)):  # no word at all
-        return NO_CONTENT
-    return ""
-
-
-def _notes(checked: Verified) -> list[str]:
-    notes = []
-    if checked.named:
-        notes.append(f"markers added where the answer named a retrieved passage's pinpoint: {checked.named}")
-    if checked.quoted:
-        notes.append(f"markers added where an unmarked sentence restates a retrieved passage: {checked.quoted}")
-    if checked.dropped:
-        notes.append(f"dropped markers naming no retrieved passage: {checked.dropped}")
-    if checked.unsupported:
-        notes.append(f"markers whose passage does not support the sentence: {checked.unsupported}")
-    return notes

@@ -7,13 +7,16 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from assistant.text import language_of, script_of
 from assistant.types import Hit
 
 REFUSAL = "The provided sources do not answer this question."
 REFUSALS = {
     "en": REFUSAL,
     "zh": "所提供的资料无法回答这个问题。",
+    "zh-hant": "所提供的資料無法回答這個問題。",
     "ko": "제공된 자료로는 이 질문에 답할 수 없습니다.",
+    "ja": "提供された資料ではこの質問に答えられません。",
 }
 
 SYSTEM = """You are a legal research assistant. Answer only from the numbered passages.
@@ -27,17 +30,12 @@ QUESTION_MARK = "\n\nQuestion: "  # ends the passages of a user message; the que
 HISTORY_TURNS = 4  # prior messages kept in the prompt (two question/answer pairs)
 
 
-def language_of(text: str) -> str:
-    """'ko', 'zh' or 'en' from the script of the text (Hangul beats Han: Korean law text mixes both)."""
-    if re.search(r"[\uac00-\ud7a3]", text):
-        return "ko"
-    if re.search(r"[\u4e00-\u9fff]", text):
-        return "zh"
-    return "en"
-
-
 def refusal_for(question: str) -> str:
-    return REFUSALS.get(language_of(question), REFUSAL)
+    """The refusal in the question's language, and for Chinese in its script (Traditional or Simplified)."""
+    language = language_of(question)
+    if language == "zh" and script_of(question) == "hant":
+        return REFUSALS["zh-hant"]
+    return REFUSALS.get(language, REFUSAL)
 
 
 def format_passage(n: int, hit: Hit) -> str:

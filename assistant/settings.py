@@ -39,6 +39,11 @@ class Settings(BaseModel):
         "qwen-0.5b",
         description="Generator: qwen-0.5b (default), qwen-1.5b (quality), smollm2 (tests), openai (HTTP server).",
     )
+    engine: Literal["torch", "llamacpp"] = Field(
+        "torch",
+        description="How a packaged model (qwen-0.5b, qwen-1.5b, smollm2) runs: torch (the GGUF dequantized, "
+        "peft adapters) or llamacpp (the GGUF as packaged, in process through xllamacpp; LoRA adapters only).",
+    )
     adapter: str = Field(
         "default", description="LoRA/P-tuning adapter: 'default' (shipped for the model if any), 'none', or a folder."
     )
@@ -48,8 +53,9 @@ class Settings(BaseModel):
     min_dense_score: float = Field(
         0.25, description="Abstain when the best passage's cosine similarity is below this (calibrated per embedder)."
     )
-    support_check: Literal["off", "flag", "drop"] = Field(
-        "flag", description="Label each answer sentence against its cited passages; flag or drop unsupported ones."
+    support_check: Literal["drop", "flag"] = Field(
+        "drop", description="What is served: 'drop' keeps only sentences anchored to a retrieved span with the same "
+        "polarity; 'flag' (a debug view) shows every drafted sentence and marks those that failed.",
     )
     audit_log: bool = Field(True, description="Append every question, passages used and answer to <home>/audit.jsonl.")
 

@@ -101,6 +101,9 @@ class Answer:
     model: str = ""
     adapter: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # retrieve_s, first_token_s, generate_s, tokens_per_s
+    draft: str = ""  # the model's own text, before verification (never shown as the answer)
+    lead: str = ""  # "yes" | "no" when a yes/no lead was settled in code, else ""
+    checks: list[dict] = field(default_factory=list)  # per drafted sentence: served?, why, anchor n, span, coverage
 
     def to_dict(self) -> dict:
         return {
@@ -116,4 +119,7 @@ class Answer:
             "model": self.model,
             "adapter": self.adapter,
             "timings": self.timings,
+            "draft": self.draft,
+            "lead": self.lead,
+            "checks": self.checks,
         }

@@ -1,7 +1,7 @@
 """Sentence-level support on the page: a groundedness badge and visibly flagged unsupported sentences.
 
-The pipeline appends `assistant.support.FLAG` after each sentence it could not match to the passages
-that sentence cites, and notes "groundedness 0.xx" in `Answer.reason`. Here the flagged sentences are
+In its debug view (`support_check="flag"`) the pipeline appends `assistant.verify.FLAG` after each drafted
+sentence it could not anchor to a retrieved span, and notes "groundedness 0.xx" in `Answer.reason`. Here the flagged sentences are
 drawn struck through in red with a warning sign (the rest of the text is left as Markdown, with any
 raw HTML defused), and the score becomes a coloured badge.
 """
@@ -12,8 +12,8 @@ import re
 
 import streamlit as st
 
-from assistant.citations import split_sentences
-from assistant.support import FLAG
+from assistant.text import split_sentences
+from assistant.verify import FLAG
 from assistant.types import Answer
 
 SCORE = re.compile(r"groundedness (\d+(?:\.\d+)?)")

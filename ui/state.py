@@ -23,7 +23,8 @@ from assistant.settings import Settings
 log = logging.getLogger("legal_assistant.ui")
 
 ENV = {"model": "LEGAL_ASSISTANT_MODEL", "index": "LEGAL_ASSISTANT_INDEX", "embedder": "LEGAL_ASSISTANT_EMBEDDER",
-       "adapter": "LEGAL_ASSISTANT_ADAPTER", "min_dense_score": "LEGAL_ASSISTANT_MIN_DENSE_SCORE"}  # home: LEGAL_ASSISTANT_HOME, read by Settings itself
+       "adapter": "LEGAL_ASSISTANT_ADAPTER", "min_dense_score": "LEGAL_ASSISTANT_MIN_DENSE_SCORE",
+       "support_check": "LEGAL_ASSISTANT_SUPPORT_CHECK"}  # "flag": the debug view of unverified sentences  # home: LEGAL_ASSISTANT_HOME, read by Settings itself
 GENERATOR_FIELDS = ("model", "adapter", "openai_base_url", "openai_model", "home")
 
 

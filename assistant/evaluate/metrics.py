@@ -1,4 +1,5 @@
-"""Answer-quality measures, pure functions: ROUGE-L, token F1, BLEU, citation precision/recall, refusal.
+"""Answer-quality measures, pure functions: ROUGE-L, token F1, BLEU, citation precision/recall.
+Refusals are recognised by the app's own rule, `assistant.verify.is_refusal`.
 
 Tokens are characters for CJK text (Chinese has no spaces; character level is the usual choice) and
 lower-cased words for Latin text; `[n]` citation markers are removed before scoring text overlap.
@@ -13,11 +14,7 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3\u3040-\u30ff]|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
-_MARKER = re.compile(r"\[(\d{1,2})\]")
-
-
-def strip_markers(text: str) -> str:
-    return _MARKER.sub("", text)
+from assistant.text import parse_markers, strip_markers  # the app's own marker rule
 
 
 def tokens(text: str) -> list[str]:
@@ -80,12 +77,7 @@ def bleu(prediction: str, reference: str, max_n: int = 4) -> float:
 
 def cited_numbers(text: str, k: int) -> list[int]:
     """Distinct `[n]` markers in order of appearance that point at one of the k passages."""
-    seen: list[int] = []
-    for m in _MARKER.finditer(text):
-        n = int(m.group(1))
-        if 1 <= n <= k and n not in seen:
-            seen.append(n)
-    return seen
+    return list(dict.fromkeys(n for n in parse_markers(text) if 1 <= n <= k))
 
 
 def citation_scores(text: str, passage_cites: Sequence[str], gold: Iterable[str]) -> tuple[float | None, float | None]:
@@ -98,17 +90,6 @@ def citation_scores(text: str, passage_cites: Sequence[str], gold: Iterable[str]
     precision = len(cited & gold) / len(cited) if cited else None
     recall = len(cited & gold) / len(gold) if gold else None
     return precision, recall
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s。.!！]", "", strip_markers(text)).lower()
-
-
-def is_refusal(text: str, refusals: Iterable[str]) -> bool:
-    """One of the refusal sentences opens the answer (within 40 characters of the start), ignoring spaces,
-    markers and sentence-final punctuation."""
-    said = _norm(text)
-    return any(_norm(r) and _norm(r) in said[: len(_norm(r)) + 40] for r in refusals)
 
 
 def mean(values: Iterable[float | None]) -> float | None:

@@ -82,13 +82,11 @@ def generate(model, tokenizer, messages: list[dict], max_new_tokens: int) -> tup
 def score(example, answer: str) -> dict:
     """The answer's measures; `served_refused`: the answering path (`Assistant.ask`) would refuse it after
     checking its citations against the passages shown."""
-    from assistant.citations import verify
-    from assistant.pipeline import refusal_reason
-    from assistant.prompts import REFUSALS
+    from assistant.verify import check, is_refusal
 
-    refused = m.is_refusal(answer, REFUSALS.values())
+    served = check(example.question, answer, example.hits)
     row = {"qid": example.qid, "kind": example.kind, "language": example.language, "answer": answer,
-           "refused": refused, "served_refused": bool(refusal_reason(verify(answer, example.hits), example.hits)),
+           "refused": is_refusal(answer), "served_refused": served.refused,
            "withheld": example.withheld}
     if example.kind == "answer":
         cites = [h.passage.cite for h in example.hits]

@@ -24,7 +24,7 @@ class ScriptedGenerator:
 
 def quote_first_passage(messages: list[dict]) -> str:
     """The default script: the first sentence of passage [1] followed by [1] (an "extractive" answer)."""
-    from assistant.citations import split_sentences
+    from assistant.text import split_sentences
     from assistant.prompts import REFUSAL
 
     found = re.search(r"^\[1\] [^\n]*\n(.+?)(?:\n\n|\Z)", messages[-1]["content"], re.MULTILINE | re.DOTALL)

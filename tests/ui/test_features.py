@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from assistant.support import FLAG
+from assistant.verify import FLAG
 from assistant.types import Answer, Hit, Passage
 from tests.ui.test_app import QUESTION, SENTENCE, ask, last_answer, run_app, texts
 from tests.ui.ui_corpus import INDEX, NEW_RULING
@@ -92,7 +92,17 @@ def one_unsupported(monkeypatch):
     monkeypatch.setattr(ScriptedGenerator, "stream", stream)
 
 
-def test_unsupported_sentence_is_flagged_and_groundedness_badge_shown(ui_home, one_unsupported):
+def test_an_unsupported_sentence_is_not_served(ui_home, one_unsupported):
+    at = ask(run_app(), QUESTION)
+    answer = last_answer(at)
+    assert "moon" not in answer.text and SENTENCE in answer.text and FLAG not in answer.text
+    assert "1 sentence(s) not served (no anchor: 1)" in answer.reason
+    assert badges(at) == [":green-badge[:material/check_circle: Groundedness 1.00]"]
+    assert not [m.value for m in at.markdown if 'class="unsupported"' in m.value]
+
+
+def test_debug_view_flags_the_unsupported_sentence_with_a_badge(ui_home, one_unsupported, monkeypatch):
+    monkeypatch.setenv("LEGAL_ASSISTANT_SUPPORT_CHECK", "flag")
     at = ask(run_app(), QUESTION)
     answer = last_answer(at)
     assert FLAG in answer.text and "groundedness 0.50" in answer.reason
@@ -105,7 +115,7 @@ def test_unsupported_sentence_is_flagged_and_groundedness_badge_shown(ui_home, o
         assert FLAG not in styled[0]
         assert badges(at) == [":orange-badge[:material/warning: Groundedness 0.50]"]
         assert grounding.LEGEND in texts(at)
-        assert "1 unsupported sentence(s) flagged" in texts(at)
+        assert "1 sentence(s) not served (no anchor: 1)" in texts(at)
         at.run()
 
 

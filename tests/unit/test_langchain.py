@@ -10,7 +10,7 @@ def make_assistant(tmp_index, hashing_embedder, reply):
     from assistant.index import open_index
 
     settings = Settings(home=tmp_index.parent, index=tmp_index.name, embedder="hashing", min_dense_score=-1.0,
-                        audit_log=False, support_check="off")
+                        audit_log=False)
     retriever = Retriever(open_index(tmp_index), hashing_embedder, settings)
     return Assistant(settings, retriever=retriever, generator=ScriptedGenerator(reply))
 

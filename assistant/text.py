@@ -1,0 +1,109 @@
+"""Text rules shared by every stage: scripts and languages, normalisation, sentences, markers, terms. Pure.
+
+- `language_of`: 'ko', 'ja', 'zh' or 'en' from the script (Hangul beats Han: Korean law mixes both; kana
+  marks Japanese); `script_of`: 'hant' for Chinese written in Traditional characters, else 'hans'.
+- `normalize`: NFKC (full-width -> half-width), Traditional -> Simplified Chinese (OpenCC), lower case.
+  Every comparison between an answer and a passage goes through it, so 羈押 matches 羁押 and Ａ matches A.
+- `split_sentences`: after . ! ? (before a capital or CJK) and after 。！？, not after an abbreviation
+  or initial ("A.K. Gopalan v. State", "Art. IV"); markers just after the stop stay with the sentence.
+- `terms`: content terms, lower-cased words of 3+ letters and numbers minus stop words and words naming
+  provisions, cut to 6-letter stems; character bigrams for CJK runs. Normalised first.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3"
+CJK_RUN = re.compile(f"[{CJK}]+")
+MARKER = re.compile(r"\[(\d+(?:\s*[,，、;]\s*\d+)*)\]")
+WORD = re.compile(r"[^\W\d_]{3,}|\d+")
+STOP = frozenset(
+    """the and for are but not you all any can had her was one our out his has him how its may who did
+    yes this that with from they will would there their what which when where shall should could such into
+    than then them these those upon about under other also been being have does only each some more most
+    before after within without except between against during over says said provides article articles
+    section sections clause clauses provision provisions no nor never none nobody neither cannot nothing
+    unless""".split()
+)  # negation words are polarity, checked apart (assistant.verify.polarity), not content
+NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split()) if n >= 2}
+NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+                     "ninety": "90", "hundred": "100", "thousand": "1000", "twenty-four": "24", "half": "0.5"})
+NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+ZH_FIGURE = re.compile(r"[零一二两三四五六七八九十百千万亿半]+(?=[个年月日天岁周倍元次人项%]|以上|以下|以内)")
+
+
+def language_of(text: str) -> str:
+    if re.search(r"[\uac00-\ud7a3]", text):
+        return "ko"
+    if re.search(r"[\u3040-\u30ff]", text):
+        return "ja"
+    if re.search(r"[\u3400-\u9fff]", text):
+        return "zh"
+    return "en"
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # a maintained converter (OpenCC); a hard dependency in pyproject.toml
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional Chinese characters turned Simplified; other text unchanged."""
+    return _t2s().convert(text) if CJK_RUN.search(text) else text
+
+
+def script_of(text: str) -> str:
+    """'hant' when the Chinese of the text changes under Traditional -> Simplified conversion, else 'hans'."""
+    han = "".join(re.findall(r"[\u4e00-\u9fff]", text))
+    return "hant" if han and simplified(han) != han else "hans"
+
+
+def traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+def normalize(text: str) -> str:
+    """NFKC, Simplified Chinese, lower case, English number words as digits ("six" -> "6")."""
+    flat = simplified(unicodedata.normalize("NFKC", text)).lower()
+    return NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(0)], flat)
+
+
+def parse_markers(text: str) -> list[int]:
+    """Numbers in [n], [1, 2] and [1][3] markers, in order of appearance."""
+    return [int(n) for group in MARKER.findall(text) for n in re.split(r"\D+", group) if n]
+
+
+def strip_markers(text: str) -> str:
+    return " ".join(MARKER.sub(" ", text).split())
+
+
+_NOT_ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in ("v", "vs", "No", "Art", "Arts", "Sec", "cl", "para", "[A-Z]"))
+_SENTENCE_END = re.compile(rf"(?<=[。！？])|{_NOT_ABBREVIATION}(?<=[.!?])\s+(?=[A-Z\"'“(\u4e00-\u9fff\uac00-\ud7a3])|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    glued = re.sub(r"([.!?。！？])((?:\s*\[[^\]]*\])+)", r"\2\1", text)
+    return [p.strip() for p in _SENTENCE_END.split(glued) if p and p.strip()]
+
+
+def terms(text: str) -> set[str]:
+    text = normalize(MARKER.sub(" ", text))
+    found = {w[:6] for w in WORD.findall(CJK_RUN.sub(" ", text)) if w not in STOP}
+    for run in CJK_RUN.findall(text):
+        found.update(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+    return found
+
+
+def numbers(text: str) -> set[str]:
+    """The figures a text states: numbers (number words as digits) and Chinese numerals before a unit
+    ("三个月", "十八周岁"). An answer may not state a figure its span lacks."""
+    flat = normalize(MARKER.sub(" ", text))
+    return set(re.findall(r"\d+(?:[.,]\d+)*", flat)) | set(ZH_FIGURE.findall(flat))

@@ -1,0 +1,120 @@
+"""The one stage that decides what of a model's draft may be served: `check(question, draft, hits)`.
+
+The whole rule, in order:
+1. A draft that says the passages do not answer is a refusal.
+2. The model's own "Yes"/"No" lead is taken off; it is never served on trust (see `lead`).
+3. Each remaining sentence is anchored to one span of one retrieved passage (`anchor`): served only when
+   the span covers at least ANCHOR_MIN of its content terms and every number it states, and when it keeps
+   the polarity of the clauses it restates (`polarity`: negation, shall/may, 不得/可以 ...). Its citation is
+   the anchor's passage, whatever marker the model wrote; the citation's quote is the span. A sentence that
+   is a word-for-word quote of the passage is served as a quote.
+4. A yes/no question gets a lead only when code settles it from the served anchors and the question.
+5. If no sentence holds, the answer is the refusal in the question's language and script, and the closest
+   passages are shown (each pinpoint once).
+Mode "flag" is a debug view: every drafted sentence is shown, and those that failed carry FLAG.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from assistant.prompts import REFUSALS, refusal_for
+from assistant.text import (MARKER, language_of, normalize, script_of, split_sentences, strip_markers, terms,
+                            traditional)
+from assistant.types import Citation, Hit
+from assistant.verify import lead as leads
+from assistant.verify.anchor import Anchor, anchor, window
+from assistant.verify.polarity import keeps_polarity
+
+ANCHOR_MIN = 0.75  # share of a sentence's content terms its span must hold
+FLAG = "[unsupported]"
+MODEL_REFUSED = "the model said the passages do not answer the question"
+NOTHING_VERIFIED = "no sentence of the model's answer is anchored to a retrieved passage with the same polarity"
+REFUSAL_PATTERNS = re.compile(
+    r"(sources|passages|context)( provided)? (do|does) not (answer|contain|address|say)|cannot be answered|"
+    r"无法回答|不能回答|没有(提到|涉及|规定)|未(提及|涉及)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    sentence: str  # as drafted, markers included
+    served: bool
+    why: str  # "quote" | "paraphrase" | "no anchor" | "polarity" | "no content" | "repeat"
+    anchor: Anchor | None = None
+
+
+@dataclass
+class Verdict:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    refused: bool = False
+    reason: str = ""
+    lead: str = ""  # "yes" | "no" | "": the lead settled in code
+    model_lead: str = ""  # the model's own lead, for the record only
+    checks: list[SentenceCheck] = field(default_factory=list)
+
+
+def is_refusal(text: str) -> bool:
+    """The draft says the sources do not answer: one of the REFUSALS sentences, or a close paraphrase."""
+    flat = normalize(" ".join(text.split()))
+    return any(normalize(r).rstrip(".。") in flat for r in REFUSALS.values()) or bool(REFUSAL_PATTERNS.search(flat))
+
+
+def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> SentenceCheck:
+    claim = strip_markers(sentence)
+    if not terms(claim):
+        return SentenceCheck(sentence, False, "no content")
+    found = anchor(claim, hits, [int(n) for n in re.findall(r"\d+", " ".join(MARKER.findall(sentence)))])
+    if found is None or found.coverage < ANCHOR_MIN:
+        return SentenceCheck(sentence, False, "no anchor", found)
+    if not keeps_polarity(claim, window(found.span, terms(claim))):
+        return SentenceCheck(sentence, False, "polarity", found)
+    key = normalize(claim)
+    if key in seen:
+        return SentenceCheck(sentence, False, "repeat", found)
+    seen.add(key)
+    return SentenceCheck(sentence, True, "quote" if found.verbatim else "paraphrase", found)
+
+
+def served_sentence(c: SentenceCheck, question: str) -> str:
+    claim = strip_markers(c.sentence).rstrip(" .。")
+    claim = claim[:1].upper() + claim[1:]
+    if language_of(question) == "zh" and script_of(question) == "hant":
+        claim = traditional(claim)  # the answer in the question's script; the quote keeps the passage's own
+    end = "。" if re.search(r"[\u3400-\u9fff]$", claim) else "."
+    body = f"“{claim}”" if c.why == "quote" else claim
+    return f"{body} [{c.anchor.n}]{end}"
+
+
+def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop") -> Verdict:
+    """The served answer for a draft: verified sentences only (mode "drop"), or all of them flagged (mode "flag")."""
+    if is_refusal(draft):
+        return Verdict(refusal_for(question), refused=True, reason=MODEL_REFUSED)
+    model_lead, body = leads.strip_lead(draft.strip())
+    seen: set[str] = set()
+    checks = [check_sentence(s, hits, seen) for s in split_sentences(body)]
+    served = [c for c in checks if c.served]
+    notes = _notes(checks)
+    if not served:
+        return Verdict(refusal_for(question), refused=True, reason="; ".join([NOTHING_VERIFIED, *notes]),
+                       model_lead=model_lead, checks=checks)
+    settled = leads.settle(question, [c.anchor for c in served], model_lead)
+    sentences = [served_sentence(c, question) if c.served else f"{c.sentence} {FLAG}" for c in checks
+                 if c.served or (mode == "flag" and c.why != "no content")]
+    text = " ".join([leads.lead_word(settled, question), *sentences]).strip()
+    citations = [Citation(n=c.anchor.n, passage_id=hits[c.anchor.n - 1].passage.id,
+                          cite=hits[c.anchor.n - 1].passage.cite, quote=c.anchor.span) for c in served]
+    drafted = len([c for c in checks if c.why != "no content"])
+    grounded = f"groundedness {1.0 if mode == 'drop' else len(served) / drafted:.2f}"  # of what is shown
+    return Verdict(text, citations, reason="; ".join([grounded, *notes]), lead=settled, model_lead=model_lead,
+                   checks=checks)
+
+
+def _notes(checks: list[SentenceCheck]) -> list[str]:
+    dropped = [c for c in checks if not c.served and c.why in ("no anchor", "polarity")]
+    if not dropped:
+        return []
+    counts = {why: sum(c.why == why for c in dropped) for why in ("no anchor", "polarity")}
+    return [f"{len(dropped)} sentence(s) not served (" +
+            ", ".join(f"{why}: {n}" for why, n in counts.items() if n) + ")"]

@@ -1,0 +1,85 @@
+"""Anchor a sentence to one span of one retrieved passage. Pure.
+
+A passage's spans are its sentences and their parts between semicolons or colons. A claim's *coverage*
+by a span is the share of its content terms (`assistant.text.terms`, after normalising script and width)
+found in the span or in the passage's pinpoint cite; every number the claim states must be there too, so
+an invented figure never anchors. The anchor is the span of highest coverage (the shorter one on a tie),
+looked for first in the passages the sentence cites, then in every retrieved passage: the served citation
+names the passage that really holds the words, not the one the model guessed. A claim is *verbatim* when,
+stripped of punctuation and spacing, it occurs as such in the passage text.
+`window` narrows a span to the clauses that hold the given terms, so polarity is read from the part of
+the span a claim (or question) is about, not from a neighbouring clause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from assistant.text import normalize, numbers, split_sentences, terms
+from assistant.types import Hit
+
+CLAUSE = re.compile(r"(?<=[;:；：,，、])\s*|\s+(?=(?:and|or|but|provided|except|unless)\b)")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    n: int  # the passage's 1-based position in the hits
+    span: str  # the passage text the claim rests on
+    coverage: float  # share of the claim's content terms in the span (or the passage's cite)
+    verbatim: bool  # the claim quotes the passage word for word
+
+
+def spans(text: str) -> list[str]:
+    found = []
+    for sentence in split_sentences(text):
+        found.append(sentence)
+        parts = [p.strip() for p in re.split(r"(?<=[;:；：])", sentence) if p.strip()]
+        found += parts if len(parts) > 1 else []
+    return found or [text]
+
+
+def compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", normalize(text))
+
+
+def coverage(wanted: set[str], span: str, cite: str) -> float:
+    return len(wanted & (terms(span) | terms(cite))) / len(wanted) if wanted else 0.0
+
+
+def anchor(claim: str, hits: Sequence[Hit], cited: Sequence[int] = ()) -> Anchor | None:
+    """The best span for the claim, in the cited passages if one of them holds it well, else in any."""
+    wanted, figures = terms(claim), numbers(claim)
+    if not wanted:
+        return None
+    candidates = []
+    for n, hit in enumerate(hits, start=1):
+        p = hit.passage
+        for span in spans(p.text):
+            if figures <= numbers(f"{p.cite} {span}"):
+                candidates.append(Anchor(n, span, coverage(wanted, span, p.cite), False))
+    if not candidates:
+        return None
+    key = lambda a: (a.coverage, -len(a.span))
+    own = [a for a in candidates if a.n in cited]
+    best = max(own, key=key) if own else None
+    overall = max(candidates, key=key)
+    best = best if best is not None and best.coverage >= overall.coverage else overall
+    quoted = len(compact(claim)) >= 8 and compact(claim) in compact(hits[best.n - 1].passage.text)
+    return Anchor(best.n, best.span, best.coverage, quoted)
+
+
+def window(span: str, wanted: set[str]) -> str:
+    """The shortest run of the span's clauses holding every wanted term the span holds (the span if none)."""
+    clauses = [c for c in CLAUSE.split(span) if c and c.strip()]
+    present = wanted & terms(span)
+    if len(clauses) < 2 or not present:
+        return span
+    best = span
+    for i in range(len(clauses)):
+        for j in range(i + 1, len(clauses) + 1):
+            part = " ".join(clauses[i:j])
+            if present <= terms(part) and len(part) < len(best):
+                best = part
+                break
+    return best

@@ -1,0 +1,64 @@
+"""Yes/no questions: take the model's lead off its draft, and settle the served lead in code. Pure.
+
+A question is yes/no when it opens with an auxiliary ("Can", "Is", "Does", "May", ...), or asks with 吗,
+是否, 能否, 可否, 可不可以, 是不是, 有没有, or Korean/Japanese question endings. The lead is settled from
+the served sentence whose anchor span holds most of the question's content terms (at least LEAD_MIN):
+read on the clauses of that span the question is about, "yes" when the question and the span have the
+same polarity, "no" when they differ. No lead when the span is conditional (except, unless, 但是 ...),
+when the question asks for a duty and the span only permits, when too little of the question is in the
+span, or when the model's own lead says the opposite: the served sentence and its quote then speak alone.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.text import language_of, normalize, terms
+from assistant.verify.anchor import Anchor, coverage, window
+from assistant.verify.polarity import polarity
+
+LEAD_MIN = 0.5  # share of the question's content terms the span must hold to settle a lead
+EN_YES_NO = re.compile(r"^\s*(?:can|may|is|are|does|do|did|shall|must|will|has|have|could|should|would|was|were|"
+                       r"am|might|need)\b", re.IGNORECASE)
+ZH_YES_NO = re.compile(r"[吗么][\s?？。]*$|是否|能否|可否|可不可以|能不能|是不是|有没有|会不会|要不要|需不需要|算不算|行不行")
+KO_YES_NO = re.compile(r"(?:까|나요|가요|지요|습니까)\s*[?？]?\s*$")
+JA_YES_NO = re.compile(r"(?:か|ですか|ますか)\s*[?？。]?\s*$")
+MODEL_LEAD = re.compile(r"^\s*(yes|no|是的|是|否|不是|不可以|可以|不能|能|不得|不会|会|不需要|需要|예|아니요|はい|いいえ)"
+                        r"\s*[,.;:!—–\-，。；：！、]\s*", re.IGNORECASE)
+WORDS = {"en": ("Yes.", "No."), "zh": ("是。", "否。"), "ko": ("예.", "아니요."), "ja": ("はい。", "いいえ。")}
+NEGATIVE_LEADS = {"no", "否", "不是", "不可以", "不能", "不得", "不会", "不需要", "아니요", "いいえ"}
+
+
+def is_yes_no(question: str) -> bool:
+    q = normalize(question.strip())
+    return bool(EN_YES_NO.search(q) or ZH_YES_NO.search(q) or KO_YES_NO.search(q) or JA_YES_NO.search(q))
+
+
+def strip_lead(draft: str) -> tuple[str, str]:
+    """(the model's own lead "yes" | "no" | "", the draft without it)."""
+    found = MODEL_LEAD.match(draft)
+    if not found:
+        return "", draft
+    word = normalize(found.group(1))
+    return ("no" if word in NEGATIVE_LEADS else "yes"), draft[found.end():]
+
+
+def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
+    """"yes", "no" or "" (cannot be settled in code) for a yes/no question, from the served anchors."""
+    if not anchors or not is_yes_no(question):
+        return ""
+    wanted = terms(question)
+    best = max(anchors, key=lambda a: coverage(wanted, a.span, ""))
+    if coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional:
+        return ""
+    asked, said = polarity(question), polarity(window(best.span, wanted))
+    if asked.modality == "must" and said.modality == "may":
+        return ""
+    lead = "yes" if asked.negative == said.negative else "no"
+    return "" if model_lead and model_lead != lead else lead
+
+
+def lead_word(lead: str, question: str) -> str:
+    if not lead:
+        return ""
+    yes, no = WORDS.get(language_of(question), WORDS["en"])
+    return yes if lead == "yes" else no

