@@ -65,6 +65,7 @@ def make_record(answer: Answer, settings, index_manifest: dict, prompt_messages:
         "question": answer.question, "history": list(history or []),
         "filters": None if filters is None else _filters_dict(filters),
         "answer": answer.text, "answer_sha256": sha256_text(answer.text), "refused": answer.refused,
+        "draft_sha256": sha256_text(answer.draft),  # the model's own text, before verification
         "index": {"name": settings.index, "version": index_manifest["version"],
                   "built_at": index_manifest.get("built_at"), "count": index_manifest.get("count")},
         "embedder": index_manifest["embedder"], "model": answer.model, "adapter": answer.adapter,
@@ -146,6 +147,8 @@ def differences(record: dict, answer: Answer) -> list[str]:
         found.append("model or adapter")
     if sha256_text(answer.text) != record["answer_sha256"]:
         found.append("answer text")
+    if "draft_sha256" in record and sha256_text(answer.draft) != record["draft_sha256"]:
+        found.append("model draft")  # the served text may agree while the model wrote something else
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 from assistant.types import Answer, Hit
+from assistant.verify import closest
 
 
 def short(text: str, width: int) -> str:
@@ -30,7 +31,7 @@ def answer_text(answer: Answer, streamed: str = "") -> str:
     if answer.refused:
         lines.append(f"[refused] {answer.reason}" if answer.reason else "[refused]")
         lines.append("Closest passages:")
-        lines += [f"  - {h.passage.cite}" for h in answer.hits[:3]]
+        lines += [f"  - {h.passage.cite}" for h in closest(answer.hits)]
     else:
         lines.append("Sources:")
         lines += [f"  [{c.n}] {c.cite} — “{short(c.quote, 90)}”" for c in answer.citations]

@@ -23,6 +23,7 @@ from pathlib import Path
 from bench import BENCH_DIR, BENCHMARKS, Context, load_average, machine, register
 
 MODULES = {
+    "faithful": "bench.faithful",  # issue #21: what the default serves on 130 labelled questions
     "retrieval": "bench.retrieval",
     "retrieval-packs": "bench.retrieval_packs",  # india, eu, taiwan: the project's own questions with gold pinpoints
     "abstention": "bench.abstention",  # the similarity floor: covered questions pass, others stop

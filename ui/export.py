@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from assistant.types import Filters
+from assistant.verify import closest
 
 
 def _filters(f: Filters | None) -> str:
@@ -24,7 +25,7 @@ def conversation_markdown(turns: list[dict], index: str = "", now: datetime | No
             lines += [turn["versions"], ""]
         if answer.refused:
             lines += [f"> Not answered: {answer.reason}" if answer.reason else "> Not answered.", ""]
-            lines += [f"- Closest: {h.passage.cite}" for h in answer.hits[:3]]
+            lines += [f"- Closest: {h.passage.cite}" for h in closest(answer.hits)]
         else:
             for c in answer.citations:
                 quote = " ".join(c.quote.split())

@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 from assistant.types import Answer, Citation, Hit, Passage
+from assistant.verify import closest
 from ui import signals
 
 
@@ -103,7 +104,7 @@ def closest_passages(answer: Answer, limit: int = 3) -> None:
         st.caption("No passage matched the question with the current filters.")
         return
     st.markdown("Closest passages:")
-    for hit in answer.hits[:limit]:
+    for hit in closest(answer.hits, limit):
         p = hit.passage
         with st.expander(f"{p.cite} — {describe(p)}"):
             st.markdown(highlight_html(p.text, ""), unsafe_allow_html=True)

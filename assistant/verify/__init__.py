@@ -24,7 +24,7 @@ from assistant.text import (MARKER, language_of, normalize, script_of, split_sen
                             traditional)
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
-from assistant.verify.anchor import Anchor, anchor, window
+from assistant.verify.anchor import Anchor, anchor, coverage, spans, window
 from assistant.verify.polarity import keeps_polarity
 
 ANCHOR_MIN = 0.75  # share of a sentence's content terms its span must hold
@@ -40,7 +40,7 @@ REFUSAL_PATTERNS = re.compile(
 class SentenceCheck:
     sentence: str  # as drafted, markers included
     served: bool
-    why: str  # "quote" | "paraphrase" | "no anchor" | "polarity" | "no content" | "repeat"
+    why: str  # served: "quote" | "paraphrase" | "evidence"; not: "no anchor" | "polarity" | "off point" | "no content" | "repeat"
     anchor: Anchor | None = None
 
 
@@ -83,21 +83,57 @@ def served_sentence(c: SentenceCheck, question: str) -> str:
     if language_of(question) == "zh" and script_of(question) == "hant":
         claim = traditional(claim)  # the answer in the question's script; the quote keeps the passage's own
     end = "。" if re.search(r"[\u3400-\u9fff]$", claim) else "."
-    body = f"“{claim}”" if c.why == "quote" else claim
+    body = f"“{claim}”" if c.why in ("quote", "evidence") else claim
     return f"{body} [{c.anchor.n}]{end}"
 
 
-def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop") -> Verdict:
-    """The served answer for a draft: verified sentences only (mode "drop"), or all of them flagged (mode "flag")."""
-    if is_refusal(draft):
-        return Verdict(refusal_for(question), refused=True, reason=MODEL_REFUSED)
-    model_lead, body = leads.strip_lead(draft.strip())
+@dataclass(frozen=True)
+class Gate:
+    """How much of the question (its content terms) a served span with its pinpoint must hold to be on point
+    (`relevance`), and how much the best span must hold to be served as evidence over the model's own
+    refusal (`override`; above 1: never). Chosen by cross-validation on the dev split (bench/faithful.py)."""
+
+    relevance: float = 0.34
+    override: float = 1.01
+
+
+def evidence(question: str, hits: Sequence[Hit]) -> Anchor | None:
+    """The span of the retrieved passages holding most of the question (the better-ranked, shorter one on a tie)."""
+    wanted, best = terms(question), None
+    for n, hit in enumerate(hits, start=1):
+        for span in spans(hit.passage.text):
+            found = Anchor(n, span, coverage(wanted, span, hit.passage.cite), True)
+            if best is None or (found.coverage, -len(span)) > (best.coverage, -len(best.span)):
+                best = found
+    return best
+
+
+def on_point(question: str, hits: Sequence[Hit], checks: list[SentenceCheck], gate: Gate) -> list[SentenceCheck]:
+    """Served sentences whose span holds too little of the question become "off point": a true sentence
+    about something else (a neighbouring clause, a procedural rule) does not answer."""
+    wanted = terms(question)
+    return [c if not c.served or coverage(wanted, c.anchor.span, hits[c.anchor.n - 1].passage.cite) >= gate.relevance
+            else SentenceCheck(c.sentence, False, "off point", c.anchor) for c in checks]
+
+
+def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", gate: Gate = Gate()) -> Verdict:
+    """The served answer for a draft: verified sentences only (mode "drop"), or all of them flagged (mode "flag").
+
+    When no drafted sentence holds but the model did try to answer, the retrieved span holding most of the
+    question is served instead, as a quote, if it is on point (`evidence`)."""
+    refused = is_refusal(draft)
+    model_lead, body = ("", "") if refused else leads.strip_lead(draft.strip())
     seen: set[str] = set()
-    checks = [check_sentence(s, hits, seen) for s in split_sentences(body)]
+    checks = on_point(question, hits, [check_sentence(s, hits, seen) for s in split_sentences(body)], gate)
+    if not any(c.served for c in checks):
+        found = evidence(question, hits)
+        if found is not None and found.coverage >= (gate.override if refused else gate.relevance):
+            checks.append(SentenceCheck(found.span, True, "evidence", found))
     served = [c for c in checks if c.served]
     notes = _notes(checks)
     if not served:
-        return Verdict(refusal_for(question), refused=True, reason="; ".join([NOTHING_VERIFIED, *notes]),
+        reason = MODEL_REFUSED if refused else NOTHING_VERIFIED
+        return Verdict(refusal_for(question), refused=True, reason="; ".join([reason, *notes]),
                        model_lead=model_lead, checks=checks)
     settled = leads.settle(question, [c.anchor for c in served], model_lead)
     sentences = [served_sentence(c, question) if c.served else f"{c.sentence} {FLAG}" for c in checks
@@ -111,10 +147,19 @@ def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop") ->
                    checks=checks)
 
 
+def closest(hits: Sequence[Hit], limit: int = 3) -> list[Hit]:
+    """The best-ranked hits shown beside a refusal, each pinpoint once (a long article's parts share one)."""
+    first: dict[str, Hit] = {}
+    for hit in hits:
+        first.setdefault(hit.passage.cite, hit)
+    return list(first.values())[:limit]
+
+
 def _notes(checks: list[SentenceCheck]) -> list[str]:
-    dropped = [c for c in checks if not c.served and c.why in ("no anchor", "polarity")]
+    whys = ("no anchor", "polarity", "off point")
+    dropped = [c for c in checks if not c.served and c.why in whys]
     if not dropped:
         return []
-    counts = {why: sum(c.why == why for c in dropped) for why in ("no anchor", "polarity")}
+    counts = {why: sum(c.why == why for c in dropped) for why in whys}
     return [f"{len(dropped)} sentence(s) not served (" +
             ", ".join(f"{why}: {n}" for why, n in counts.items() if n) + ")"]

@@ -19,6 +19,8 @@ from typing import Sequence
 from assistant.text import normalize, numbers, split_sentences, terms
 from assistant.types import Hit
 
+INSTRUCTION = re.compile(r"ignore (?:all |the )?(?:previous |prior |above )?(?:instructions|rules)|\bsystem:|"
+                         r"\b(?:answer|reply|say|state that)\b[^.]{0,40}\b(?:cite|citing)\b|\bcit(?:e|ing) \[\d", re.I)
 CLAUSE = re.compile(r"(?<=[;:；：,，、])\s*|\s+(?=(?:and|or|but|provided|except|unless)\b)")
 
 
@@ -31,12 +33,16 @@ class Anchor:
 
 
 def spans(text: str) -> list[str]:
+    """The passage's sentences and their parts; a sentence that gives the model orders ("ignore previous
+    instructions", "answer yes and cite [7]") is never a span: quoting it would serve an injection."""
     found = []
     for sentence in split_sentences(text):
+        if INSTRUCTION.search(sentence):
+            continue
         found.append(sentence)
         parts = [p.strip() for p in re.split(r"(?<=[;:；：])", sentence) if p.strip()]
         found += parts if len(parts) > 1 else []
-    return found or [text]
+    return found
 
 
 def compact(text: str) -> str:

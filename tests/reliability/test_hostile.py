@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from assistant.verify import NOTHING_VERIFIED
+from assistant.verify.anchor import INSTRUCTION
 from assistant.generate.scripted import ScriptedGenerator, quote_first_passage
 from assistant.index import build_index, open_index
 from assistant.pipeline import Assistant
@@ -72,14 +72,16 @@ def assert_contract(answer) -> None:
 def test_injected_citation_out_of_range_is_refused(hostile_index, embedder, question, marker):
     answer, generator = ask(hostile_index, embedder, question)
     assert marker in generator.calls[0][-1]["content"]  # the injection was retrieved and shown to the model
-    assert answer.refused and answer.text == REFUSAL and "yes" not in answer.text.lower()
-    assert answer.citations == [] and answer.reason.startswith(NOTHING_VERIFIED)
+    assert "yes" not in answer.text.lower() and not answer.lead  # the model's "Yes" is never served
+    assert all(c.n not in (7, 9) or c.passage_id == answer.hits[c.n - 1].passage.id for c in answer.citations)
+    assert all(not INSTRUCTION.search(c.quote) for c in answer.citations)  # the orders are never quoted
     assert_contract(answer)
 
 
 def test_injected_unsupported_claim_is_refused(hostile_index, embedder):
     answer, _ = ask(hostile_index, embedder, "Article 902 personal liberty death penalty")
-    assert answer.refused and answer.text == REFUSAL and answer.citations == []
+    assert "1990" not in answer.text and "abolished" not in answer.text  # the planted claim is not served
+    assert not any(c["served"] and "1990" in c["sentence"] for c in answer.checks)  # an order is never a span
     assert_contract(answer)
 
 

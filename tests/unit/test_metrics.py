@@ -73,12 +73,15 @@ def test_served_refusal_counts_what_the_answering_path_would_refuse():
                       jurisdiction="CN", language="zh", title="劳动合同法")
     hits = [Hit(passage=article, score=1.0, dense=0.9, rank=1)]
     answerable = Example("q1", "试用期可以解除合同吗？", "zh", "answer", hits, "", "可以。", ["劳动合同法 第三十七条"])
-    withheld = Example("q1", "试用期可以解除合同吗？", "zh", "refusal", hits, "", "", [], "nearest")
+    other = Passage(id="a2", doc_id="law", text="用人单位应当依法建立和完善劳动规章制度。", cite="劳动合同法 第四条",
+                    path=("劳动合同法", "第四条"), kind="statute", jurisdiction="CN", language="zh", title="劳动合同法")
+    withheld = Example("q1", "试用期可以解除合同吗？", "zh", "refusal", [Hit(passage=other, score=1.0, dense=0.9, rank=1)],
+                       "", "", [], "nearest")
     rows = [{**score(answerable, "劳动者在试用期内提前三日通知用人单位，可以解除劳动合同[1]。"), "seconds": 1.0, "new_tokens": 9},
-            {**score(answerable, "您好，可以随时离职。"), "seconds": 1.0, "new_tokens": 9},  # cites nothing
-            {**score(withheld, "您好，公司应当赔偿。"), "seconds": 1.0, "new_tokens": 9}]
-    assert [r["refused"] for r in rows] == [False, False, False]
+            {**score(answerable, "所提供的资料无法回答这个问题。"), "seconds": 1.0, "new_tokens": 9},  # the model refuses
+            {**score(withheld, "您好，公司应当赔偿员工十万元。"), "seconds": 1.0, "new_tokens": 9}]  # invented
+    assert [r["refused"] for r in rows] == [False, True, False]
     assert [r["served_refused"] for r in rows] == [False, True, True]
     summary = summarize(rows)
     assert summary["refusal_accuracy"] == 0.0 and summary["served_refusal_accuracy"] == 1.0
-    assert summary["false_refusal"] == 0.0 and summary["served_false_refusal"] == 0.5
+    assert summary["false_refusal"] == 0.5 and summary["served_false_refusal"] == 0.5

@@ -97,14 +97,18 @@ def test_a_query_adapter_brings_its_own_abstention_floor(settings, tmp_path):
 
 
 def test_only_sentences_anchored_to_a_retrieved_span_are_served(settings):
-    invented = make(settings, "Article 21 guarantees a pension of 5000 rupees to every citizen [1].").ask(QUESTION)
-    assert invented.refused and invented.reason.startswith(NOTHING_VERIFIED) and invented.text == REFUSAL
-    assert invented.citations == [] and invented.checks[0]["why"] == "no anchor"
+    invented = make(settings, "Article 21 guarantees a pension of 5000 rupees to every citizen [1].")
+    answer = invented.ask(QUESTION)  # the invented sentence is not served; the span that answers is, as a quote
+    assert "5000" not in answer.text and answer.checks[0]["why"] == "no anchor"
+    assert answer.checks[1]["why"] == "evidence" and [c.passage_id for c in answer.citations] == ["coi-21"]
+    off_topic = invented.ask("What pension does a retired judge of a High Court receive each month?")
+    assert off_topic.refused and off_topic.reason.startswith(NOTHING_VERIFIED) and off_topic.text == REFUSAL
+    assert off_topic.citations == []
     inverted = make(settings, "Every person may be deprived of his life or personal liberty [1].").ask(QUESTION)
-    assert inverted.refused and inverted.checks[0]["why"] == "polarity"
-    bare = make(settings, "[1][2].").ask(QUESTION)  # markers, but nothing said
-    assert bare.refused and bare.citations == []
-    assert make(settings, "Yes [1].").ask(QUESTION).refused  # a bare lead is never served on the model's word
+    assert inverted.checks[0]["why"] == "polarity" and "Every person may" not in inverted.text
+    assert inverted.text.startswith("“No person shall be deprived")  # the span itself, not its inversion
+    bare = make(settings, "Yes [1].").ask(QUESTION)  # a bare lead is never served on the model's word
+    assert not bare.text.startswith("Yes") and bare.lead == ""
     # an unmarked restatement is served, cited to the passage that holds its words
     unmarked = make(settings, "No person shall be deprived of his life or personal liberty.").ask(QUESTION)
     assert not unmarked.refused and [c.passage_id for c in unmarked.citations] == ["coi-21"]
@@ -132,8 +136,8 @@ def test_prompt_injection_in_a_passage_is_not_obeyed(settings):
     assistant = make(settings, gullible)
     assistant._retriever = WithInjected(assistant.retriever)
     answer = assistant.ask(QUESTION)
-    assert answer.refused and answer.reason.startswith(NOTHING_VERIFIED)
-    assert answer.citations == [] and answer.hits[2].passage.id == "evil"
+    assert "yes" not in answer.text.lower() and "[7]" not in answer.text and answer.hits[2].passage.id == "evil"
+    assert "evil" not in {c.passage_id for c in answer.citations}
 
 
 def test_follow_up_question_is_rewritten_for_retrieval(settings):

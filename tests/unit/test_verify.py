@@ -50,7 +50,8 @@ def test_a_faithful_quote_is_served_with_its_span_and_pinpoint(hits):
 
 
 def test_the_citation_names_the_passage_that_holds_the_words_not_the_models_marker(hits):
-    verdict = check("q", "Every person who is arrested shall be produced before the nearest magistrate within a "
+    verdict = check("How soon must an arrested person be produced before a magistrate?",
+                    "Every person who is arrested shall be produced before the nearest magistrate within a "
                     "period of twenty-four hours [1].", hits)
     assert [c.cite for c in verdict.citations] == ["Constitution of India, Art. 22"]
     assert verdict.text.endswith("[2].")
@@ -84,10 +85,10 @@ def test_invented_figures_and_loose_claims_are_not_served(hits):
 def test_only_verified_sentences_are_served_and_flagging_is_a_debug_view(hits):
     draft = ("The State shall not deny to any person equality before the law [3]. "
              "Article 14 guarantees every citizen the right to vote in elections [3].")
-    served = check("q", draft, hits)
+    served = check("Does everyone have equality before the law?", draft, hits)
     assert "vote" not in served.text and [c.n for c in served.citations] == [3]
     assert [c.why for c in served.checks] == ["quote", "no anchor"] and "1 sentence(s) not served" in served.reason
-    flagged = check("q", draft, hits, mode="flag")
+    flagged = check("Does everyone have equality before the law?", draft, hits, mode="flag")
     assert flagged.text.endswith(FLAG) and "vote" in flagged.text
 
 
@@ -153,6 +154,33 @@ def test_no_lead_when_the_span_is_about_something_else(hits):
     assert settle("Is it so?", []) == ""
 
 
-def test_a_sentence_without_content_is_not_served_alone(hits):
-    assert check("Can a child be employed?", "Yes [4].", hits).refused
+def test_closest_passages_name_each_pinpoint_once(hits):
+    from assistant.verify import closest
+
+    parts = [hits[0], hits[0], hits[1], hits[0], hits[2], hits[3]]  # a long article's parts share one pinpoint
+    assert [h.passage.cite[-7:] for h in closest(parts)] == ["Art. 21", "Art. 22", "Art. 14"]
+
+
+def test_a_bare_lead_is_replaced_by_the_span_that_answers_or_refused(hits):
+    # the model says "Yes" and nothing else: the retrieved span holding the question is served as evidence,
+    # and since the model's lead contradicts what code reads in it, no lead at all
+    verdict = check("Can a child below fourteen be employed in a factory?", "Yes [4].", hits)
+    assert not verdict.refused and verdict.lead == "" and verdict.text.startswith("“No child below the age")
+    assert [c.why for c in verdict.checks] == ["evidence"] and verdict.citations[0].n == 4
+    assert check("What is the income tax rate on salaries?", "Yes [4].", hits).refused  # nothing on point
     assert check_sentence("[1][3].", hits, set()).why == "no content"
+
+
+def test_an_on_point_question_overrides_a_refusal_only_above_the_override_gate(hits):
+    from assistant.verify import Gate
+
+    question = "Can a child below fourteen be employed in a factory?"
+    assert check(question, REFUSAL, hits).refused  # default: the model's refusal stands
+    assert not check(question, REFUSAL, hits, gate=Gate(override=0.9)).refused
+
+
+def test_a_true_sentence_about_something_else_is_off_point(hits):
+    verdict = check("Can the President grant pardons?",
+                    "The State shall not deny to any person equality before the law [3].", hits)
+    assert [c.why for c in verdict.checks][0] == "off point"
+    assert [c.cite for c in verdict.citations] == ["Constitution of India, Art. 72"]  # the evidence span instead

@@ -1,0 +1,263 @@
+"""Faithful answers: what the default assistant serves on 130 labelled questions it was never tuned on.
+
+Data: bench/data/faithful_en.jsonl (india 44, eu 32; English) and faithful_zh.jsonl (prc 32 in Simplified,
+taiwan 22 in Traditional Chinese): 88 answerable with gold pinpoints, a gold polarity for the 48 yes/no
+ones and a short reference answer; 42 that the indexed law does not answer. Written for this project by
+hand against the pack text (bench/data/README.md). Each question falls in a frozen split by a hash of its
+id (`split_of`): "dev" may be looked at while building the checker, "test" never; both are reported.
+
+Indexes (bench scratch, built once): india and eu whole (MiniLM, the packs' default embedder); prc the three
+laws the questions cite and taiwan the eleven rulings they cite (e5 and the shipped query adapter), named in
+bench/data/faithful_scope.json: answerable means answerable from that index.
+
+Rows, per split, with the default settings (model, adapter and engine as `Settings()` gives them):
+- answer rate (answerable): answered, not refused;
+- gold pinpoint cited (answerable): answered with a citation matching a gold pinpoint;
+- refusal accuracy (unanswerable): refused;
+- served polarity errors: yes/no questions whose served lead contradicts the gold polarity (a question
+  answered with no lead is not an error; "polarity accuracy" counts leads equal to the gold over all yes/no);
+- citation precision: served citations whose passage was retrieved and whose quoted span anchors the sentence;
+- served sentences hand-labelled wrong: from bench/data/faithful_labels.jsonl (sentence-level hand labels of
+  what a run served; a sentence served again with the same text keeps its label, new ones are "unlabelled");
+- time per answer: median seconds of `Assistant.ask`.
+Per-question records go to <out>/sections/faithful/<pack>.json.
+
+Run:  .venv/bin/python -m bench --only faithful     (BENCH_FAITHFUL_PACKS=india,eu to limit; quick: 3 per pack)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from statistics import median
+from typing import Sequence
+
+from bench import BENCH_DIR, Benchmark, Context, register, row
+from bench.answers import matches_gold
+
+DATA = BENCH_DIR / "data"
+FILES = (DATA / "faithful_en.jsonl", DATA / "faithful_zh.jsonl")
+LABELS = DATA / "faithful_labels.jsonl"
+PACKS = ("india", "eu", "prc", "taiwan")
+EMBEDDERS = {"india": "minilm", "eu": "minilm", "prc": "e5", "taiwan": "e5"}
+
+
+def split_of(qid: str) -> str:
+    """Frozen once, before any run: half the questions by a hash of the id are the untouched test split."""
+    return "test" if int(hashlib.sha256(qid.encode()).hexdigest(), 16) % 2 else "dev"
+
+
+def load_questions() -> list[dict]:
+    items = [json.loads(line) for f in FILES for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [{**item, "split": split_of(item["id"])} for item in items]
+
+
+def load_labels() -> dict[str, str]:
+    """Hand labels of served sentences: {sentence: "right" | "wrong"}."""
+    if not LABELS.exists():
+        return {}
+    rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {r["sentence"]: r["label"] for r in rows}
+
+
+def scope_documents(pack: str):
+    from assistant.corpus import load_pack
+
+    scope = json.loads((DATA / "faithful_scope.json").read_text(encoding="utf-8"))
+    if pack == "prc":
+        return list(load_pack("prc", laws=scope["prc"]["laws"]))
+    if pack == "taiwan":
+        wanted = set(scope["taiwan"]["rulings"])
+        return [d for d in load_pack("taiwan") if d.citation in wanted]
+    return list(load_pack(pack))
+
+
+def pack_index(ctx: Context, pack: str) -> Path:
+    """The pack's bench index (built on first use, then reused)."""
+    from assistant.embed import get_embedder
+    from assistant.index import open_index
+    from assistant.ingest import corpus_hashes, main_language, to_passages, write_index
+    from assistant.settings import Settings
+
+    home = Path(ctx.scratch) / "faithful-home"
+    try:
+        open_index(home / pack)
+        return home
+    except Exception:  # missing or stale: build it
+        pass
+    settings = Settings(home=home)
+    docs = scope_documents(pack)
+    embedder = get_embedder(EMBEDDERS[pack])
+    passages = to_passages(docs, embedder, settings)
+    ctx.log(f"faithful: building {pack} ({len(docs)} documents, {len(passages)} passages, {embedder.name})")
+    extra = {"sources": [pack], "language": main_language(docs)}
+    write_index(home / pack, passages, embedder, settings, corpus_hashes(docs), extra, False, None)
+    return home
+
+
+def served_sentences(answer) -> list[str]:
+    return [c["sentence"] for c in answer.checks if c["served"]]
+
+
+def record(item: dict, answer, seconds: float) -> dict:
+    retrieved = {h.passage.id for h in answer.hits}
+    return {
+        **item, "refused": answer.refused, "answer": answer.text, "lead": answer.lead, "reason": answer.reason,
+        "draft": answer.draft, "seconds": round(seconds, 2), "served": served_sentences(answer),
+        "citations": [{"cite": c.cite, "quote": c.quote, "retrieved": c.passage_id in retrieved,
+                       "gold": matches_gold(c.cite, item["gold"])} for c in answer.citations],
+        "checks": answer.checks, "hits": [h.passage.cite for h in answer.hits],
+    }
+
+
+def ratio(num: int, den: int) -> str:
+    return f"{num}/{den} ({100 * num / den:.0f}%)" if den else "n/a"
+
+
+def score(records: Sequence[dict], labels: dict[str, str]) -> dict[str, str]:
+    answerable = [r for r in records if r["answerable"]]
+    unanswerable = [r for r in records if not r["answerable"]]
+    yes_no = [r for r in records if r.get("polarity")]
+    cites = [c for r in records for c in r["citations"]]
+    served = [s for r in records if not r["refused"] for s in r["served"]]
+    wrong = sum(labels.get(s) == "wrong" for s in served)
+    unlabelled = sum(s not in labels for s in served)
+    return {
+        "answer rate (answerable)": ratio(sum(not r["refused"] for r in answerable), len(answerable)),
+        "gold pinpoint cited (answerable)": ratio(
+            sum(not r["refused"] and any(c["gold"] for c in r["citations"]) for r in answerable), len(answerable)),
+        "refusal accuracy (unanswerable)": ratio(sum(r["refused"] for r in unanswerable), len(unanswerable)),
+        "served polarity errors (yes/no)": ratio(sum(bool(r["lead"]) and r["lead"] != r["polarity"] for r in yes_no),
+                                                 len(yes_no)),
+        "polarity accuracy (yes/no, lead settled and right)": ratio(
+            sum(r["lead"] == r["polarity"] for r in yes_no), len(yes_no)),
+        "citation precision (retrieved, anchored)": ratio(sum(c["retrieved"] and bool(c["quote"]) for c in cites),
+                                                          len(cites)),
+        "served sentences hand-labelled wrong": f"{wrong} of {len(served)} ({unlabelled} unlabelled)",
+        "time per answer, median s": f"{median(r['seconds'] for r in records):.1f}" if records else "n/a",
+    }
+
+
+def ask_pack(ctx: Context, pack: str, items: list[dict], target: Path) -> list[dict]:
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    home = pack_index(ctx, pack)
+    assistant = Assistant(Settings(home=home, index=pack, audit_log=False))
+    assistant.generator  # load the model before timing anything  # noqa: B018
+    records = []
+    for n, item in enumerate(items, start=1):
+        started = time.perf_counter()
+        answer = assistant.ask(item["question"])
+        records.append(record(item, answer, time.perf_counter() - started))
+        target.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+        ctx.log(f"faithful: {pack} {n}/{len(items)} {'refused' if answer.refused else 'answered'} "
+                f"in {records[-1]['seconds']} s: {item['question'][:50]}")
+    return records
+
+
+def run(ctx: Context) -> list[dict]:
+    from assistant.settings import Settings
+
+    wanted = os.environ.get("BENCH_FAITHFUL_PACKS", "").strip()
+    packs = [p for p in PACKS if not wanted or p in wanted.split(",")]
+    out = Path(getattr(ctx, "out", None) or BENCH_DIR) / "sections" / "faithful"
+    out.mkdir(parents=True, exist_ok=True)
+    items = load_questions()
+    records = []
+    for pack in packs:
+        mine = [i for i in items if i["pack"] == pack]
+        records += ask_pack(ctx, pack, mine[:3] if ctx.quick else mine, out / f"{pack}.json")
+    defaults = Settings()
+    config = f"{defaults.model} + adapter {defaults.adapter}, engine {getattr(defaults, 'engine', 'torch')}"
+    labels = load_labels()
+    rows = []
+    for split in ("test", "dev", "all"):
+        chosen = [r for r in records if split == "all" or r["split"] == split]
+        subset = f"{split} split: {len(chosen)} questions, packs {', '.join(packs)}; {config}"
+        rows += [row(measure + f" [{split}]", value, runs=1, subset=subset)
+                 for measure, value in score(chosen, labels).items()]
+    return rows
+
+
+BENCHMARK = register(Benchmark(
+    "faithful", "Faithful answers on labelled questions (default settings)", run,
+    notes="130 hand-written questions over india, eu (English), prc (Simplified) and taiwan (Traditional Chinese); "
+          "42 unanswerable from the index; frozen test/dev split by a hash of the id, the test split never looked "
+          "at while building the checker. See bench/faithful.py for each row's definition.",
+))
+
+
+# ---- tuning the serving gate on the dev split (no model: the stored drafts are checked again) ---------
+
+RELEVANCE_GRID = (0.2, 0.25, 0.3, 0.34, 0.4, 0.45, 0.5, 0.6)
+OVERRIDE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+
+
+def stored_records(folder: Path = BENCH_DIR / "sections" / "faithful") -> list[dict]:
+    return [r for f in sorted(folder.glob("*.json")) for r in json.loads(f.read_text(encoding="utf-8"))]
+
+
+def retrieved(ctx: Context, records: list[dict]) -> dict[str, list]:
+    """The hits each question got (retrieval is deterministic: the same index and settings give the same)."""
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    found = {}
+    for pack in dict.fromkeys(r["pack"] for r in records):
+        assistant = Assistant(Settings(home=pack_index(ctx, pack), index=pack, audit_log=False))
+        for r in (r for r in records if r["pack"] == pack):
+            found[r["id"]] = assistant.retriever.search(r["question"], k=assistant.settings.k)
+    return found
+
+
+def rechecked(record: dict, hits: list, gate) -> dict:
+    """The record as the stored draft would be served under `gate` (refusals before the model stay)."""
+    from assistant.verify import check
+
+    if not record["draft"]:
+        return record
+    verdict = check(record["question"], record["draft"], hits, gate=gate)
+    return {**record, "refused": verdict.refused, "lead": verdict.lead,
+            "served": [c.sentence for c in verdict.checks if c.served],
+            "citations": [{"cite": c.cite, "quote": c.quote, "retrieved": True, "gold": matches_gold(c.cite, record["gold"])}
+                          for c in verdict.citations]}
+
+
+def objective(records: list[dict]) -> float:
+    """Gold pinpoint cited on answerable questions plus refusal accuracy on the others (each a share)."""
+    yes = [r for r in records if r["answerable"]]
+    no = [r for r in records if not r["answerable"]]
+    cited = sum(not r["refused"] and any(c["gold"] for c in r["citations"]) for r in yes) / max(len(yes), 1)
+    return cited + sum(r["refused"] for r in no) / max(len(no), 1)
+
+
+def best_gate(records: list[dict], hits: dict[str, list]):
+    from assistant.verify import Gate
+
+    grid = [Gate(rel, over) for rel in RELEVANCE_GRID for over in OVERRIDE_GRID if over >= rel]
+    return max(grid, key=lambda g: (objective([rechecked(r, hits[r["id"]], g) for r in records]), g.override,
+                                    g.relevance))  # ties: the stricter gate
+
+
+def tune(ctx: Context, folds: int = 5) -> None:
+    """Choose the Gate on the dev split by its objective; print a 5-fold cross-validated estimate of it."""
+    records = [r for r in stored_records() if r["split"] == "dev"]
+    hits = retrieved(ctx, records)
+    scored = []
+    for k in range(folds):
+        held = [r for i, r in enumerate(records) if i % folds == k]
+        gate = best_gate([r for i, r in enumerate(records) if i % folds != k], hits)
+        scored += [rechecked(r, hits[r["id"]], gate) for r in held]
+        print(f"fold {k}: {gate}")
+    print("cross-validated on dev:", {m: v for m, v in score(scored, {}).items() if "time" not in m})
+    print("chosen on all of dev:", best_gate(records, hits))
+
+
+if __name__ == "__main__":
+    import argparse
+
+    argparse.ArgumentParser(description="Choose the serving gate on the dev split (bench/faithful.py)").parse_args()
+    tune(Context(quick=False, scratch=BENCH_DIR / "out" / "scratch"))
