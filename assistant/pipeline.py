@@ -16,6 +16,7 @@ from assistant.prompts import build_messages, refusal_for, rewrite_query
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit
 from assistant.verify import check
+from assistant.verify.relevance import Similarity, gate_for
 
 NO_HITS = "no passage matched the question and filters"
 
@@ -139,8 +140,19 @@ class Assistant:
         choose = getattr(self.generator, "adapter_for", None)  # generators passed in by callers may lack it
         return choose(messages) if choose else self.generator.adapter
 
+    def similarity(self) -> Similarity:
+        """The question's cosine with each span, by the index's own embedder (verification's on-point test)."""
+        embedder = self.retriever.embedder
+
+        def cosines(question: str, spans: list[str]):
+            return embedder.embed_passages(list(spans)) @ embedder.embed_queries([question])[0]
+
+        return cosines
+
     def _served(self, question: str, hits: list[Hit], draft: str, timings: dict, adapter: str) -> Answer:
-        verdict = check(question, draft, hits, mode=self.settings.support_check)
+        dense = gate_for(question).dense <= 1  # the tuned gate uses cosines: compute them only then
+        verdict = check(question, draft, hits, mode=self.settings.support_check,
+                        similarity=self.similarity() if dense else None)
         answer = self._answer(question, hits, verdict.text, timings, verdict.citations, verdict.refused,
                               verdict.reason, adapter)
         answer.draft, answer.lead = draft, verdict.lead

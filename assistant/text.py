@@ -27,11 +27,13 @@ STOP = frozenset(
     section sections clause clauses provision provisions no nor never none nobody neither cannot nothing
     unless""".split()
 )  # negation words are polarity, checked apart (assistant.verify.polarity), not content
+CJK_STOP = frozenset("的了吗呢么吧啊呀是否我你他她它们这那什怎样谁哪请问该")  # particles, pronouns, question words
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split()) if n >= 2}
 NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
-                     "ninety": "90", "hundred": "100", "thousand": "1000", "twenty-four": "24", "half": "0.5"})
+                     "ninety": "90", "hundred": "100", "thousand": "1000", "twenty-four": "24", "half": "1/2",
+                     "one-third": "1/3", "two-thirds": "2/3", "one-half": "1/2", "one-fourth": "1/4"})
 NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
 ZH_FIGURE = re.compile(r"[零一二两三四五六七八九十百千万亿半]+(?=[个年月日天岁周倍元次人项%]|以上|以下|以内)")
 
@@ -98,7 +100,7 @@ def terms(text: str) -> set[str]:
     text = normalize(MARKER.sub(" ", text))
     found = {w[:6] for w in WORD.findall(CJK_RUN.sub(" ", text)) if w not in STOP}
     for run in CJK_RUN.findall(text):
-        found.update(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+        found.update(g for g in (run[i : i + 2] for i in range(max(len(run) - 1, 1))) if not CJK_STOP & set(g))
     return found
 
 
@@ -106,4 +108,4 @@ def numbers(text: str) -> set[str]:
     """The figures a text states: numbers (number words as digits) and Chinese numerals before a unit
     ("三个月", "十八周岁"). An answer may not state a figure its span lacks."""
     flat = normalize(MARKER.sub(" ", text))
-    return set(re.findall(r"\d+(?:[.,]\d+)*", flat)) | set(ZH_FIGURE.findall(flat))
+    return set(re.findall(r"\d+(?:[.,/]\d+)*", flat)) | set(ZH_FIGURE.findall(flat))

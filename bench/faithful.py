@@ -55,7 +55,8 @@ def load_questions() -> list[dict]:
 
 
 def load_labels() -> dict[str, str]:
-    """Hand labels of served sentences: {sentence: "right" | "wrong"}."""
+    """Hand labels of served sentences: {sentence: "right" | "off point" | "wrong"}. "wrong": false, inverted or
+    misattributed; "off point": true to its passage but not an answer to the question."""
     if not LABELS.exists():
         return {}
     rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -123,6 +124,7 @@ def score(records: Sequence[dict], labels: dict[str, str]) -> dict[str, str]:
     cites = [c for r in records for c in r["citations"]]
     served = [s for r in records if not r["refused"] for s in r["served"]]
     wrong = sum(labels.get(s) == "wrong" for s in served)
+    off = sum(labels.get(s) == "off point" for s in served)
     unlabelled = sum(s not in labels for s in served)
     return {
         "answer rate (answerable)": ratio(sum(not r["refused"] for r in answerable), len(answerable)),
@@ -136,6 +138,7 @@ def score(records: Sequence[dict], labels: dict[str, str]) -> dict[str, str]:
         "citation precision (retrieved, anchored)": ratio(sum(c["retrieved"] and bool(c["quote"]) for c in cites),
                                                           len(cites)),
         "served sentences hand-labelled wrong": f"{wrong} of {len(served)} ({unlabelled} unlabelled)",
+        "served sentences hand-labelled true but off point": f"{off} of {len(served)}",
         "time per answer, median s": f"{median(r['seconds'] for r in records):.1f}" if records else "n/a",
     }
 
@@ -179,7 +182,31 @@ def run(ctx: Context) -> list[dict]:
         subset = f"{split} split: {len(chosen)} questions, packs {', '.join(packs)}; {config}"
         rows += [row(measure + f" [{split}]", value, runs=1, subset=subset)
                  for measure, value in score(chosen, labels).items()]
-    return rows
+    return rows + comparison_rows(ctx, [r for r in records if r["split"] == "test"])
+
+
+def model_lead_wrong(records: list[dict]) -> str:
+    """Yes/no questions whose draft opened with a lead contradicting the gold (what trusting the model would serve)."""
+    from assistant.verify.lead import strip_lead
+
+    yes_no = [r for r in records if r.get("polarity") and r["draft"]]
+    return ratio(sum(strip_lead(r["draft"])[0] not in ("", r["polarity"]) for r in yes_no), len(yes_no))
+
+
+def comparison_rows(ctx: Context, records: list[dict]) -> list[dict]:
+    """On the test split, the same drafts: the model's own leads, and serving without the evidence fallback."""
+    from dataclasses import replace
+
+    from assistant.verify.relevance import gate_for
+
+    hits = retrieved(ctx, records)
+    plain = score([rechecked(r, hits[r["id"]], replace(gate_for(r["question"]), evidence=False)) for r in records], {})
+    subset = f"test split: {len(records)} questions; the same drafts checked again (no model run)"
+    rows = [row("model's own yes/no lead contradicts the gold (never served) [test]", model_lead_wrong(records),
+                runs=1, subset=subset)]
+    return rows + [row(f"without the evidence fallback: {m} [test]", plain[m], runs=1, subset=subset)
+                   for m in ("answer rate (answerable)", "gold pinpoint cited (answerable)",
+                             "refusal accuracy (unanswerable)", "served polarity errors (yes/no)")]
 
 
 BENCHMARK = register(Benchmark(
@@ -192,34 +219,51 @@ BENCHMARK = register(Benchmark(
 
 # ---- tuning the serving gate on the dev split (no model: the stored drafts are checked again) ---------
 
-RELEVANCE_GRID = (0.2, 0.25, 0.3, 0.34, 0.4, 0.45, 0.5, 0.6)
-OVERRIDE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+RELEVANCE_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+OVERRIDE_GRID = (0.3, 0.5, 0.7, 1.01)
+DENSE_GRID = {"en": (0.5, 0.6, 0.7, 1.01), "zh": (1.01,)}  # e5 embeds spans too slowly to serve: lexical only
 
 
 def stored_records(folder: Path = BENCH_DIR / "sections" / "faithful") -> list[dict]:
     return [r for f in sorted(folder.glob("*.json")) for r in json.loads(f.read_text(encoding="utf-8"))]
 
 
-def retrieved(ctx: Context, records: list[dict]) -> dict[str, list]:
-    """The hits each question got (retrieval is deterministic: the same index and settings give the same)."""
+def retrieved(ctx: Context, records: list[dict]) -> dict[str, tuple]:
+    """(hits, similarity) per question: the hits it got (retrieval is deterministic: the same index and
+    settings give the same) and its pack's span similarity, memoised across gates."""
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
 
     found = {}
     for pack in dict.fromkeys(r["pack"] for r in records):
         assistant = Assistant(Settings(home=pack_index(ctx, pack), index=pack, audit_log=False))
+        similarity = memoised(assistant.similarity())
         for r in (r for r in records if r["pack"] == pack):
-            found[r["id"]] = assistant.retriever.search(r["question"], k=assistant.settings.k)
+            found[r["id"]] = (assistant.retriever.search(r["question"], k=assistant.settings.k), similarity)
     return found
 
 
-def rechecked(record: dict, hits: list, gate) -> dict:
+def memoised(similarity):
+    seen: dict[tuple[str, str], float] = {}
+
+    def cached(question: str, spans: list[str]) -> list[float]:
+        missing = [s for s in spans if (question, s) not in seen]
+        if missing:
+            seen.update({(question, s): c for s, c in zip(missing, similarity(question, missing))})
+        return [seen[(question, s)] for s in spans]
+
+    return cached
+
+
+def rechecked(record: dict, found: tuple, gate) -> dict:
     """The record as the stored draft would be served under `gate` (refusals before the model stay)."""
     from assistant.verify import check
 
     if not record["draft"]:
         return record
-    verdict = check(record["question"], record["draft"], hits, gate=gate)
+    hits, similarity = found
+    verdict = check(record["question"], record["draft"], hits, gate=gate,
+                    similarity=similarity if gate.dense <= 1 else None)
     return {**record, "refused": verdict.refused, "lead": verdict.lead,
             "served": [c.sentence for c in verdict.checks if c.served],
             "citations": [{"cite": c.cite, "quote": c.quote, "retrieved": True, "gold": matches_gold(c.cite, record["gold"])}
@@ -234,30 +278,38 @@ def objective(records: list[dict]) -> float:
     return cited + sum(r["refused"] for r in no) / max(len(no), 1)
 
 
-def best_gate(records: list[dict], hits: dict[str, list]):
-    from assistant.verify import Gate
+def best_gate(records: list[dict], hits: dict[str, tuple], language: str):
+    from assistant.verify.relevance import Gate
 
-    grid = [Gate(rel, over) for rel in RELEVANCE_GRID for over in OVERRIDE_GRID if over >= rel]
+    grid = [Gate(rel, dense, over) for rel in RELEVANCE_GRID for dense in DENSE_GRID[language] for over in OVERRIDE_GRID
+            if over >= rel]
     return max(grid, key=lambda g: (objective([rechecked(r, hits[r["id"]], g) for r in records]), g.override,
-                                    g.relevance))  # ties: the stricter gate
+                                    g.dense, g.relevance))  # ties: the stricter gate
 
 
-def tune(ctx: Context, folds: int = 5) -> None:
-    """Choose the Gate on the dev split by its objective; print a 5-fold cross-validated estimate of it."""
-    records = [r for r in stored_records() if r["split"] == "dev"]
-    hits = retrieved(ctx, records)
-    scored = []
-    for k in range(folds):
-        held = [r for i, r in enumerate(records) if i % folds == k]
-        gate = best_gate([r for i, r in enumerate(records) if i % folds != k], hits)
-        scored += [rechecked(r, hits[r["id"]], gate) for r in held]
-        print(f"fold {k}: {gate}")
-    print("cross-validated on dev:", {m: v for m, v in score(scored, {}).items() if "time" not in m})
-    print("chosen on all of dev:", best_gate(records, hits))
+def tune(ctx: Context, folds: int = 5, folder: Path | None = None, languages=("en", "zh")) -> None:
+    """Per question language, choose the Gate on the dev split by its objective; print a 5-fold
+    cross-validated estimate of that choice (each fold served by a gate chosen on the other four)."""
+    for language in languages:
+        stored = stored_records(folder) if folder else stored_records()
+        records = [r for r in stored if r["split"] == "dev" and r["language"] == language]
+        hits = retrieved(ctx, records)
+        scored = []
+        for k in range(folds):
+            held = [r for i, r in enumerate(records) if i % folds == k]
+            gate = best_gate([r for i, r in enumerate(records) if i % folds != k], hits, language)
+            scored += [rechecked(r, hits[r["id"]], gate) for r in held]
+            print(f"{language} fold {k}: {gate}")
+        print(f"{language} cross-validated on dev:", {m: v for m, v in score(scored, {}).items() if "time" not in m})
+        print(f"{language} chosen on all of dev:", best_gate(records, hits, language))
 
 
 if __name__ == "__main__":
     import argparse
 
-    argparse.ArgumentParser(description="Choose the serving gate on the dev split (bench/faithful.py)").parse_args()
-    tune(Context(quick=False, scratch=BENCH_DIR / "out" / "scratch"))
+    parser = argparse.ArgumentParser(description="Choose the serving gate on the dev split (bench/faithful.py)")
+    parser.add_argument("--records", type=Path, help="per-question records (default: bench/sections/faithful)")
+    parser.add_argument("--language", action="append", choices=["en", "zh"], help="only these (default: both)")
+    args = parser.parse_args()
+    tune(Context(quick=False, scratch=BENCH_DIR / "out" / "scratch"), folder=args.records,
+         languages=tuple(args.language or ("en", "zh")))

@@ -24,7 +24,8 @@ from assistant.text import (MARKER, language_of, normalize, script_of, split_sen
                             traditional)
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
-from assistant.verify.anchor import Anchor, anchor, coverage, spans, window
+from assistant.verify.anchor import Anchor, anchor, window
+from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 from assistant.verify.polarity import keeps_polarity
 
 ANCHOR_MIN = 0.75  # share of a sentence's content terms its span must hold
@@ -61,8 +62,22 @@ def is_refusal(text: str) -> bool:
     return any(normalize(r).rstrip(".。") in flat for r in REFUSALS.values()) or bool(REFUSAL_PATTERNS.search(flat))
 
 
+ATTRIBUTION = re.compile(r"^(?:您好|你好)[，,！!]\s*|^(?:根据|依据|依照|按照)[^，,。]{0,40}?(?:规定|条)[，,]\s*|"
+                         r"^(?:according to|as per|pursuant to|under)\s[^,]{0,80}"
+                         r"(?:,\s*(?:art\.?|article|section|§)\s*[\w()]+)?,\s*", re.IGNORECASE)
+
+
+def claim_of(sentence: str) -> str:
+    """The sentence's claim: markers, a greeting and a leading attribution ("According to Art. 21, ...",
+    "根据《民法典》第122条的规定，") taken off. The citation is code's to give, from the anchor."""
+    claim, before = strip_markers(sentence), None
+    while claim != before:
+        before, claim = claim, ATTRIBUTION.sub("", claim, count=1)
+    return claim
+
+
 def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> SentenceCheck:
-    claim = strip_markers(sentence)
+    claim = claim_of(sentence)
     if not terms(claim):
         return SentenceCheck(sentence, False, "no content")
     found = anchor(claim, hits, [int(n) for n in re.findall(r"\d+", " ".join(MARKER.findall(sentence)))])
@@ -78,7 +93,7 @@ def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> Senten
 
 
 def served_sentence(c: SentenceCheck, question: str) -> str:
-    claim = strip_markers(c.sentence).rstrip(" .。")
+    claim = (claim_of(c.sentence) if c.why != "evidence" else c.sentence).rstrip(" .。")
     claim = claim[:1].upper() + claim[1:]
     if language_of(question) == "zh" and script_of(question) == "hant":
         claim = traditional(claim)  # the answer in the question's script; the quote keeps the passage's own
@@ -87,47 +102,30 @@ def served_sentence(c: SentenceCheck, question: str) -> str:
     return f"{body} [{c.anchor.n}]{end}"
 
 
-@dataclass(frozen=True)
-class Gate:
-    """How much of the question (its content terms) a served span with its pinpoint must hold to be on point
-    (`relevance`), and how much the best span must hold to be served as evidence over the model's own
-    refusal (`override`; above 1: never). Chosen by cross-validation on the dev split (bench/faithful.py)."""
-
-    relevance: float = 0.34
-    override: float = 1.01
+def on_point(relevance: Relevance, checks: list[SentenceCheck], gate: Gate) -> list[SentenceCheck]:
+    """Served sentences whose span is not on point for the question become "off point": a true sentence about
+    something else (a neighbouring clause, a procedural rule, no figure for a "how many" question) does not answer."""
+    return [c if not c.served or relevance.holds(c.anchor, gate) else SentenceCheck(c.sentence, False, "off point", c.anchor)
+            for c in checks]
 
 
-def evidence(question: str, hits: Sequence[Hit]) -> Anchor | None:
-    """The span of the retrieved passages holding most of the question (the better-ranked, shorter one on a tie)."""
-    wanted, best = terms(question), None
-    for n, hit in enumerate(hits, start=1):
-        for span in spans(hit.passage.text):
-            found = Anchor(n, span, coverage(wanted, span, hit.passage.cite), True)
-            if best is None or (found.coverage, -len(span)) > (best.coverage, -len(best.span)):
-                best = found
-    return best
-
-
-def on_point(question: str, hits: Sequence[Hit], checks: list[SentenceCheck], gate: Gate) -> list[SentenceCheck]:
-    """Served sentences whose span holds too little of the question become "off point": a true sentence
-    about something else (a neighbouring clause, a procedural rule) does not answer."""
-    wanted = terms(question)
-    return [c if not c.served or coverage(wanted, c.anchor.span, hits[c.anchor.n - 1].passage.cite) >= gate.relevance
-            else SentenceCheck(c.sentence, False, "off point", c.anchor) for c in checks]
-
-
-def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", gate: Gate = Gate()) -> Verdict:
+def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", gate: Gate | None = None,
+          similarity: Similarity | None = None) -> Verdict:
     """The served answer for a draft: verified sentences only (mode "drop"), or all of them flagged (mode "flag").
 
-    When no drafted sentence holds but the model did try to answer, the retrieved span holding most of the
-    question is served instead, as a quote, if it is on point (`evidence`)."""
+    When no drafted sentence holds, the retrieved span that best answers the question is served instead, as
+    a quote, if it is on point (`relevance.Relevance.evidence`; over the model's own refusal only when it
+    holds `gate.override` of the question). `similarity` (the index's embedder) widens "on point" to spans
+    that say the same in other words."""
+    gate = gate or gate_for(question)
     refused = is_refusal(draft)
     model_lead, body = ("", "") if refused else leads.strip_lead(draft.strip())
     seen: set[str] = set()
-    checks = on_point(question, hits, [check_sentence(s, hits, seen) for s in split_sentences(body)], gate)
-    if not any(c.served for c in checks):
-        found = evidence(question, hits)
-        if found is not None and found.coverage >= (gate.override if refused else gate.relevance):
+    relevance = Relevance(question, hits, similarity)
+    checks = on_point(relevance, [check_sentence(s, hits, seen) for s in split_sentences(body)], gate)
+    if gate.evidence and not any(c.served for c in checks):
+        found = relevance.evidence(gate, refused)
+        if found is not None:
             checks.append(SentenceCheck(found.span, True, "evidence", found))
     served = [c for c in checks if c.served]
     notes = _notes(checks)

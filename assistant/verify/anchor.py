@@ -32,11 +32,20 @@ class Anchor:
     verbatim: bool  # the claim quotes the passage word for word
 
 
+def heading(text: str) -> str:
+    """The passage's first line when it is a heading ("Art. 85 Sessions of Parliament", "第五条"): short and
+    without a closing stop. It names the provision; it states nothing, so it is context, never a span."""
+    first = text.lstrip().split("\n", 1)[0].strip()
+    return first if "\n" in text.strip() and len(first.split()) <= 15 and not re.search(r"[.。;；:：]$", first) else ""
+
+
 def spans(text: str) -> list[str]:
-    """The passage's sentences and their parts; a sentence that gives the model orders ("ignore previous
-    instructions", "answer yes and cite [7]") is never a span: quoting it would serve an injection."""
+    """The passage's sentences and their parts, its heading left out; a sentence that gives the model orders
+    ("ignore previous instructions", "answer yes and cite [7]") is never a span: quoting it would serve an
+    injection."""
     found = []
-    for sentence in split_sentences(text):
+    title = heading(text)
+    for sentence in split_sentences(text.lstrip()[len(title):] if title else text):
         if INSTRUCTION.search(sentence):
             continue
         found.append(sentence)
@@ -61,9 +70,10 @@ def anchor(claim: str, hits: Sequence[Hit], cited: Sequence[int] = ()) -> Anchor
     candidates = []
     for n, hit in enumerate(hits, start=1):
         p = hit.passage
+        context = f"{p.cite} {heading(p.text)}"
         for span in spans(p.text):
-            if figures <= numbers(f"{p.cite} {span}"):
-                candidates.append(Anchor(n, span, coverage(wanted, span, p.cite), False))
+            if figures <= numbers(f"{context} {span}"):
+                candidates.append(Anchor(n, span, coverage(wanted, span, context), False))
     if not candidates:
         return None
     key = lambda a: (a.coverage, -len(a.span))

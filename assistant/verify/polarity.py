@@ -38,7 +38,9 @@ REACH = 5  # tokens between a negator and the negative word it cancels
 
 ZH_MASKED = ("不动产", "不当得利", "不可抗力", "不特定", "不论", "不仅", "无论", "无因管理", "无民事行为能力",
              "未成年", "未满", "非营利", "非法", "无偿", "无记名", "无过错", "并非", "不利", "无条件", "非婚生",
-             "不在此限", "无须", "毋庸", "无需")  # 非法 ("illegal") describes an act, it denies nothing
+             "不在此限", "无须", "毋庸", "无需",
+             "是否", "能否", "可否", "是不是", "能不能", "可不可以", "会不会", "要不要", "有没有", "需不需要", "行不行",
+             "算不算", "用不用", "该不该")  # A-not-A questions ask; they deny nothing  # 非法 ("illegal") describes an act, it denies nothing
 ZH_NEGATORS = "不没未无非勿莫别否"
 ZH_NEGATIVE = ("禁止", "剥夺", "拒绝", "撤销", "取消", "免除", "违反", "侵犯", "侵害", "废止", "驳回", "失效", "限制")
 ZH_CONDITIONAL = re.compile(r"除[^，。；]{0,30}[外以]|除非|但是|但|未经|只有|仅|如果|以外|之外|另有规定")

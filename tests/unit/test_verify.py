@@ -11,6 +11,7 @@ from assistant.types import Hit, Passage
 from assistant.verify import FLAG, check, check_sentence, is_refusal
 from assistant.verify.lead import is_yes_no, settle, strip_lead
 from assistant.verify.polarity import keeps_polarity, polarity
+from assistant.verify.relevance import Gate
 
 
 def constitution() -> dict[int, str]:
@@ -119,7 +120,8 @@ def test_traditional_question_over_traditional_ruling_is_anchored_and_answered_i
     ruling = passage_hit("釋字第392號", "羈押被告之權屬於法官，檢察官無羈押被告之權。", 1, "zh")
     verdict = check("羈押被告是否須由法官決定？", "羁押被告之权属于法官[1]。", [ruling])
     assert not verdict.refused and "羈押" in verdict.text and verdict.citations[0].cite == "釋字第392號"
-    refused = check("羈押被告是否須由法官決定？", "所提供的资料无法回答这个问题。", [ruling])
+    assert verdict.lead == "yes" and verdict.text.startswith("是。")  # 是否 asks; it is not a negation
+    refused = check("羈押被告是否須由法官決定？", "所提供的资料无法回答这个问题。", [ruling], gate=Gate(override=1.01))
     assert refused.refused and refused.text == REFUSALS["zh-hant"]
 
 
@@ -172,10 +174,10 @@ def test_a_bare_lead_is_replaced_by_the_span_that_answers_or_refused(hits):
 
 
 def test_an_on_point_question_overrides_a_refusal_only_above_the_override_gate(hits):
-    from assistant.verify import Gate
+    from assistant.verify.relevance import Gate
 
     question = "Can a child below fourteen be employed in a factory?"
-    assert check(question, REFUSAL, hits).refused  # default: the model's refusal stands
+    assert check(question, REFUSAL, hits, gate=Gate(override=1.01)).refused  # the model's refusal stands
     assert not check(question, REFUSAL, hits, gate=Gate(override=0.9)).refused
 
 
@@ -184,3 +186,26 @@ def test_a_true_sentence_about_something_else_is_off_point(hits):
                     "The State shall not deny to any person equality before the law [3].", hits)
     assert [c.why for c in verdict.checks][0] == "off point"
     assert [c.cite for c in verdict.citations] == ["Constitution of India, Art. 72"]  # the evidence span instead
+
+
+def test_a_quantity_question_is_answered_only_by_a_span_stating_one(hits):
+    from assistant.verify.relevance import asks_figure
+
+    assert asks_figure("Within how many days must a petition be filed?") and asks_figure("试用期最长多久？")
+    assert not asks_figure("Can a child be employed in a factory?")
+    # Art. 22 holds the question's words and a figure; Art. 21 holds words but no figure: off point
+    assert not check("How many hours may an arrested person be held before seeing a magistrate?",
+                     "Every person who is arrested shall be produced before the nearest magistrate within a period "
+                     "of twenty-four hours [2].", hits).refused
+    life = check("How many years may a person be deprived of personal liberty?", "No person shall be deprived of "
+                 "his life or personal liberty except according to procedure established by law [1].", hits[:1])
+    assert life.refused and life.checks[0].why == "off point"
+
+
+def test_a_heading_is_context_never_a_quoted_span():
+    from assistant.verify.anchor import heading, spans
+
+    text = "Art. 128 Attendance of retired Judges at sittings of the Supreme Court\nNotwithstanding anything in this Chapter, the Chief Justice may request a retired Judge to sit."
+    assert heading(text).startswith("Art. 128 Attendance") and not any("Attendance" in s for s in spans(text))
+    assert heading("第五条\n县级以上人民政府劳动行政部门建立三方机制。") == "第五条"
+    assert heading("No person shall be deprived of his life.") == ""
