@@ -209,3 +209,11 @@ def test_a_heading_is_context_never_a_quoted_span():
     assert heading(text).startswith("Art. 128 Attendance") and not any("Attendance" in s for s in spans(text))
     assert heading("第五条\n县级以上人民政府劳动行政部门建立三方机制。") == "第五条"
     assert heading("No person shall be deprived of his life.") == ""
+
+
+def test_a_law_named_in_the_cite_does_not_anchor_a_swapped_subject():
+    dora = passage_hit("DORA, Art. 5", "The management body of the financial entity shall (a) bear the ultimate "
+                       "responsibility for managing the financial entity’s ICT risk;", 1)
+    verdict = check("Inside a bank, who carries the ultimate responsibility for managing ICT risk?",
+                    "According to the passage, DORA carries the ultimate responsibility for managing ICT risk.", [dora])
+    assert verdict.checks[0].why == "no anchor" and "DORA carries" not in verdict.text
