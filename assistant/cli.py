@@ -65,7 +65,7 @@ def cmd_index_build(args, update: bool = False) -> int:
     from assistant.ingest import ingest
 
     settings = make_settings(args)
-    if getattr(args, "engine", "local") == "ray":
+    if getattr(args, "build_engine", "local") == "ray":
         from assistant.scale.ray_build import build_with_ray
 
         result = build_with_ray(args.sources, settings, args.name, address=args.ray_address, num_workers=args.workers,
@@ -279,7 +279,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--until", help="YYYY-MM-DD: only documents dated on or before (e.g. rulings so far)")
         p.add_argument("--index-type", dest="index_type", choices=["flat", "ivf", "ivfpq", "hnsw"])
         if verb == "build":
-            p.add_argument("--engine", choices=["local", "ray"], default="local",
+            p.add_argument("--engine", dest="build_engine", choices=["local", "ray"], default="local",
                            help="ray: chunk and embed on Ray Data actors (pip install -e '.[scale]')")
             p.add_argument("--workers", type=int, default=2, help="Ray actors (--engine ray)")
             p.add_argument("--ray-address", dest="ray_address", help="ray://head:10001 or auto (default: local Ray)")
@@ -305,6 +305,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int)
     p.add_argument("--json", action="store_true")
     p.add_argument("--record", help="also write a reproducible answer record (JSON) here")
+    p.add_argument("--engine", choices=["torch", "llamacpp"],
+                   help="how the local model runs: torch (default) or llamacpp (pip install -e '.[scale]')")
     add_settings_flags(p)
     add_filter_flags(p)
     p.set_defaults(func=cmd_ask)

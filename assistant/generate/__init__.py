@@ -1,6 +1,7 @@
 """Generators: local HF models (+ peft adapters), an OpenAI-compatible server, and a scripted fake.
 
-`get_generator(settings)` picks one by `settings.model`: a name in `MODELS`, "openai" or "scripted".
+`get_generator(settings)` picks one by `settings.model`: a name in `MODELS`, "openai" or "scripted"; a name in
+`MODELS` runs on `settings.engine`: "torch" (hf.py) or "llamacpp" (llamacpp.py).
 """
 from __future__ import annotations
 
@@ -41,7 +42,11 @@ def get_generator(settings: Settings) -> Generator:
     if settings.model not in MODELS:
         choices = ", ".join([*MODELS, "openai", "scripted"])
         raise ModelMissing(f"Unknown model {settings.model!r}; choose one of {choices}.")
+    adapter = resolve_adapter(settings.model, settings.adapter)
+    if settings.engine == "llamacpp":
+        from assistant.generate.llamacpp import LlamaCppGenerator
+
+        return LlamaCppGenerator.load(settings.model, settings.cache_dir(), adapter)
     from assistant.generate.hf import HFGenerator
 
-    adapter = resolve_adapter(settings.model, settings.adapter)
     return HFGenerator.load(settings.model, settings.cache_dir(), adapter)
