@@ -107,5 +107,5 @@ def terms(text: str) -> set[str]:
 def numbers(text: str) -> set[str]:
     """The figures a text states: numbers (number words as digits) and Chinese numerals before a unit
     ("三个月", "十八周岁"). An answer may not state a figure its span lacks."""
-    flat = normalize(MARKER.sub(" ", text))
+    flat = re.sub(r"\(\w{1,4}\)", " ", normalize(MARKER.sub(" ", text)))  # "(4)", "(a)": clause labels, not figures
     return set(re.findall(r"\d+(?:[.,/]\d+)*", flat)) | set(ZH_FIGURE.findall(flat))

@@ -23,12 +23,14 @@ class ScriptedGenerator:
 
 
 def quote_first_passage(messages: list[dict]) -> str:
-    """The default script: the first sentence of passage [1] followed by [1] (an "extractive" answer)."""
-    from assistant.text import split_sentences
+    """The default script: the first sentence of passage [1] (its heading line skipped) followed by [1] (an
+    "extractive" answer)."""
     from assistant.prompts import REFUSAL
+    from assistant.verify.anchor import spans
 
     found = re.search(r"^\[1\] [^\n]*\n(.+?)(?:\n\n|\Z)", messages[-1]["content"], re.MULTILINE | re.DOTALL)
-    if not found:
+    sentences = spans(found.group(1)) if found else []
+    if not sentences:
         return REFUSAL
-    first = split_sentences(found.group(1))[0]
+    first = sentences[0]
     return f"{first.rstrip('.')} [1]."

@@ -4,7 +4,7 @@ The whole rule, in order:
 1. A draft that says the passages do not answer is a refusal.
 2. The model's own "Yes"/"No" lead is taken off; it is never served on trust (see `lead`).
 3. Each remaining sentence is anchored to one span of one retrieved passage (`anchor`): served only when
-   the span covers at least ANCHOR_MIN of its content terms and every number it states, and when it keeps
+   the span covers every one of its content terms (ANCHOR_MIN) and every number it states, and when it keeps
    the polarity of the clauses it restates (`polarity`: negation, shall/may, 不得/可以 ...). Its citation is
    the anchor's passage, whatever marker the model wrote; the citation's quote is the span. A sentence that
    is a word-for-word quote of the passage is served as a quote.
@@ -28,7 +28,7 @@ from assistant.verify.anchor import Anchor, anchor, window
 from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 from assistant.verify.polarity import keeps_polarity
 
-ANCHOR_MIN = 0.75  # share of a sentence's content terms its span must hold
+ANCHOR_MIN = 1.0  # share of a sentence's content terms its span must hold: all of them
 FLAG = "[unsupported]"
 MODEL_REFUSED = "the model said the passages do not answer the question"
 NOTHING_VERIFIED = "no sentence of the model's answer is anchored to a retrieved passage with the same polarity"

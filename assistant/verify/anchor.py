@@ -33,10 +33,15 @@ class Anchor:
 
 
 def heading(text: str) -> str:
-    """The passage's first line when it is a heading ("Art. 85 Sessions of Parliament", "第五条"): short and
-    without a closing stop. It names the provision; it states nothing, so it is context, never a span."""
-    first = text.lstrip().split("\n", 1)[0].strip()
-    return first if "\n" in text.strip() and len(first.split()) <= 15 and not re.search(r"[.。;；:：]$", first) else ""
+    """The passage's leading heading lines ("Art. 85 Sessions of Parliament", "Art. 21\nProtection of life",
+    "第五条"): up to three short lines without a closing stop, before the body. They name the provision and
+    state nothing, so they are context, never a span."""
+    lines = text.strip().split("\n")
+    count = 0
+    while count < min(3, len(lines) - 1) and len(lines[count].split()) <= 15 \
+            and not re.search(r"[.。;；:：]$", lines[count].strip()):
+        count += 1
+    return "\n".join(lines[:count])
 
 
 def spans(text: str) -> list[str]:
@@ -45,7 +50,7 @@ def spans(text: str) -> list[str]:
     injection."""
     found = []
     title = heading(text)
-    for sentence in split_sentences(text.lstrip()[len(title):] if title else text):
+    for sentence in split_sentences(text.strip()[len(title):] if title else text):
         if INSTRUCTION.search(sentence):
             continue
         found.append(sentence)

@@ -104,8 +104,9 @@ def test_only_sentences_anchored_to_a_retrieved_span_are_served(settings):
     off_topic = invented.ask("What pension does a retired judge of a High Court receive each month?")
     assert off_topic.refused and off_topic.reason.startswith(NOTHING_VERIFIED) and off_topic.text == REFUSAL
     assert off_topic.citations == []
-    inverted = make(settings, "Every person may be deprived of his life or personal liberty [1].").ask(QUESTION)
-    assert inverted.checks[0]["why"] == "polarity" and "Every person may" not in inverted.text
+    inverted = make(settings, "A person may be deprived of his life or personal liberty except according to "
+                               "procedure established by law [1].").ask(QUESTION)
+    assert inverted.checks[0]["why"] == "polarity" and "A person may" not in inverted.text
     assert inverted.text.startswith("“No person shall be deprived")  # the span itself, not its inversion
     bare = make(settings, "Yes [1].").ask(QUESTION)  # a bare lead is never served on the model's word
     assert not bare.text.startswith("Yes") and bare.lead == ""

@@ -64,7 +64,7 @@ def test_the_citation_names_the_passage_that_holds_the_words_not_the_models_mark
     "A person accused of an offence can be compelled to be a witness against himself [2].",
     "Untouchability is not abolished [5].",
     "No, the President cannot grant pardons [6].",
-    "Every person may be deprived of his life or personal liberty except according to procedure established by law [1].",
+    "A person may be deprived of his life or personal liberty except according to procedure established by law [1].",
 ])
 def test_an_inverted_statement_is_never_served(hits, draft):
     if "witness" in draft:  # Art. 20(3) is the real home of that rule
