@@ -48,6 +48,21 @@ def language_of(text: str) -> str:
     return "en"
 
 
+def detect_language(text: str) -> str:
+    """A whole document's language by the share of its letters in each script (kana over 5% -> ja, Hangul
+    over 10% -> ko, Han over 10% -> zh, else en): a few quoted characters do not make an English text Chinese."""
+    sample = text[:20000]
+    letters = max(1, len(re.findall(r"\w", sample)))
+    kana = len(re.findall(r"[\u3040-\u30ff]", sample))
+    hangul = len(re.findall(r"[\uac00-\ud7af\u1100-\u11ff]", sample))
+    han = len(re.findall(r"[\u4e00-\u9fff\u3400-\u4dbf]", sample))
+    if kana > 0.05 * letters:
+        return "ja"
+    if hangul > 0.1 * letters:
+        return "ko"
+    return "zh" if han > 0.1 * letters else "en"
+
+
 @functools.lru_cache(maxsize=1)
 def _t2s():
     import opencc  # a maintained converter (OpenCC); a hard dependency in pyproject.toml

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assistant.corpus import formats, meta
 from assistant.errors import InputError
+from assistant.text import detect_language
 from assistant.types import Document
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -122,7 +123,7 @@ def build_document(doc_id: str, text: str, values: dict, source: str) -> Documen
     title = values["title"]
     return Document(
         id=doc_id, kind=values.get("kind", "").lower() or meta.detect_kind(title, text),
-        jurisdiction=values.get("jurisdiction", ""), language=values.get("language") or meta.detect_language(text),
+        jurisdiction=values.get("jurisdiction", ""), language=values.get("language") or detect_language(text),
         title=title, citation=values.get("citation") or title, text=text.strip(), date=values.get("date") or None,
         in_force=values.get("in_force"), source=source,
     )

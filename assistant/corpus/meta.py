@@ -50,20 +50,6 @@ def checked(values: dict, shown: str) -> dict:
     return {k: v if k == "in_force" else str(v).strip() for k, v in values.items()}
 
 
-def detect_language(text: str) -> str:
-    """Script heuristic: kana -> ja, Hangul -> ko, Han -> zh, else en."""
-    sample = text[:20000]
-    letters = max(1, len(re.findall(r"\w", sample)))
-    kana = len(re.findall(r"[\u3040-\u30ff]", sample))
-    hangul = len(re.findall(r"[\uac00-\ud7af\u1100-\u11ff]", sample))
-    han = len(re.findall(r"[\u4e00-\u9fff\u3400-\u4dbf]", sample))
-    if kana > 0.05 * letters:
-        return "ja"
-    if hangul > 0.1 * letters:
-        return "ko"
-    return "zh" if han > 0.1 * letters else "en"
-
-
 def detect_kind(title: str, text: str) -> str:
     """case when the title names parties or a judgment, statute when it has two article headings."""
     from assistant.chunking import heading_units

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant.corpus import FileProblem, load_source, read_file, read_folder
-from assistant.corpus.meta import detect_language, front_matter
+from assistant.corpus.meta import front_matter
+from assistant.text import detect_language
 from assistant.errors import InputError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "folder"
