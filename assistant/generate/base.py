@@ -1,7 +1,13 @@
 """The Generator protocol every backend (local HF, OpenAI-compatible HTTP, scripted fake) follows."""
 from __future__ import annotations
 
+import queue
+import threading
 from typing import Iterator, Protocol, runtime_checkable
+
+from assistant.errors import GenerationError
+
+END = object()  # put by a generation worker after its last piece
 
 
 @runtime_checkable
@@ -12,3 +18,20 @@ class Generator(Protocol):
     def stream(self, messages: list[dict], max_new_tokens: int) -> Iterator[str]:
         """Yield text pieces as they are generated; greedy decoding, so the same input gives the same output."""
         ...
+
+
+def drain(pieces: queue.Queue, stop: threading.Event, worker: threading.Thread, what: str) -> Iterator[str]:
+    """Yield the pieces a generation worker thread puts until END. An exception it puts is raised here (a
+    GenerationError as is, any other wrapped in one naming `what`); closing the iterator early sets `stop`
+    and waits for the worker, so the model stops at its next token."""
+    worker.start()
+    try:
+        while (item := pieces.get()) is not END:
+            if isinstance(item, GenerationError):
+                raise item
+            if isinstance(item, Exception):
+                raise GenerationError(f"{what} failed: {item}") from item
+            yield item
+    finally:
+        stop.set()
+        worker.join()

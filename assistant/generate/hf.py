@@ -18,12 +18,11 @@ from typing import Iterator
 from transformers import StoppingCriteria
 from transformers.generation.streamers import BaseStreamer
 
-from assistant.errors import GenerationError
 from assistant.generate import scope
+from assistant.generate.base import END, drain
 from assistant.generate.loading import generation_call, load_model
 from assistant.prompts import language_of, question_of
 
-_END = object()
 
 
 class _TokenPieces(BaseStreamer):
@@ -47,7 +46,7 @@ class _TokenPieces(BaseStreamer):
         self.text = text
 
     def end(self) -> None:
-        self.queue.put(_END)
+        self.queue.put(END)
 
 
 class _StopWhen(StoppingCriteria):
@@ -106,12 +105,4 @@ class HFGenerator:
         pieces, stop = _TokenPieces(self.tokenizer), threading.Event()
         args = (messages, max_new_tokens, pieces, stop)
         worker = threading.Thread(target=self._run, args=args, daemon=True)
-        worker.start()
-        try:
-            while (item := pieces.queue.get()) is not _END:
-                if isinstance(item, Exception):
-                    raise GenerationError(f"Local generation with {self.name} failed: {item}") from item
-                yield item
-        finally:
-            stop.set()
-            worker.join()
+        yield from drain(pieces.queue, stop, worker, f"Local generation with {self.name}")

@@ -33,6 +33,7 @@ from typing import Iterator
 
 from assistant.errors import GenerationError, InputError, ModelMissing
 from assistant.generate import scope
+from assistant.generate.base import END, drain
 from assistant.generate.loading import gguf_path
 from assistant.prompts import language_of, question_of
 
@@ -40,7 +41,6 @@ XLLAMACPP = "xllamacpp==2026.10.11549"  # the pin of pyproject's `scale` extra
 INSTALL = f"pip install '{XLLAMACPP}'"
 N_CTX = 8192  # tokens of prompt + answer; the default prompt (k=5) is about 1,000
 LORA_FORMAT = 1  # bump when the converted file changes, so cached conversions are rebuilt
-_END = object()
 
 
 def _xllamacpp():
@@ -292,23 +292,13 @@ class LlamaCppGenerator:
         except Exception as exc:  # handed to the reading thread, which raises it
             pieces.put(exc)
         finally:
-            pieces.put(_END)
+            pieces.put(END)
 
     def stream(self, messages: list[dict], max_new_tokens: int) -> Iterator[str]:
         pieces, stop = queue.Queue(), threading.Event()
         worker = threading.Thread(target=self._run, args=(self.request(messages, max_new_tokens), pieces, stop),
                                   daemon=True)
-        worker.start()
-        try:
-            while (item := pieces.get()) is not _END:
-                if isinstance(item, GenerationError):
-                    raise item
-                if isinstance(item, Exception):
-                    raise GenerationError(f"llama.cpp generation with {self.name} failed: {item}") from item
-                yield item
-        finally:
-            stop.set()
-            worker.join()
+        yield from drain(pieces, stop, worker, f"llama.cpp generation with {self.name}")
 
     def close(self) -> None:
         """Stop the in-process server now (otherwise it stops when the generator is garbage collected)."""

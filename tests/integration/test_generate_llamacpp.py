@@ -13,16 +13,11 @@ from assistant.generate import get_generator
 from assistant.generate.llamacpp import LlamaCppGenerator, _server, check_lora_gguf, lora_gguf
 from assistant.generate.loading import gguf_path, load_model
 from assistant.settings import Settings
+from tests.integration.test_generate_hf import MESSAGES
 
 pytest.importorskip("xllamacpp")
 pytestmark = pytest.mark.integration
 
-MESSAGES = [
-    {"role": "system", "content": "Answer in one short sentence."},
-    {"role": "user", "content": "[1] Constitution of India, Art. 21\nNo person shall be deprived of his life or "
-                                "personal liberty except according to procedure established by law.\n\n"
-                                "Question: What does Article 21 protect?"},
-]
 
 
 class Counting:
