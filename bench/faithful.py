@@ -22,7 +22,8 @@ Rows, per split, with the default settings (model, adapter and engine as `Settin
 - time per answer: median seconds of `Assistant.ask`.
 Per-question records go to <out>/sections/faithful/<pack>.json.
 
-Run:  .venv/bin/python -m bench --only faithful     (BENCH_FAITHFUL_PACKS=india,eu to limit; quick: 3 per pack)
+Run:  .venv/bin/python -m bench --only faithful     (BENCH_FAITHFUL_PACKS=india,eu to limit; quick: 3 india questions)
+Tune: .venv/bin/python -m bench.faithful            (the gates, by 5-fold CV on the dev split of the stored drafts)
 """
 from __future__ import annotations
 
@@ -165,7 +166,7 @@ def run(ctx: Context) -> list[dict]:
     from assistant.settings import Settings
 
     wanted = os.environ.get("BENCH_FAITHFUL_PACKS", "").strip()
-    packs = [p for p in PACKS if not wanted or p in wanted.split(",")]
+    packs = [p for p in PACKS if p in wanted.split(",")] if wanted else ["india"] if ctx.quick else list(PACKS)
     out = Path(getattr(ctx, "out", None) or BENCH_DIR) / "sections" / "faithful"
     out.mkdir(parents=True, exist_ok=True)
     items = load_questions()
