@@ -1,0 +1,36 @@
+"""The faithful-answers bench: its frozen split, question files and scoring rules, on hand-made records."""
+from bench.faithful import load_questions, model_lead_wrong, objective, score, split_of
+
+
+def record(qid, answerable=True, refused=False, polarity=None, lead="", gold_cited=True, served=("s",), draft="d"):
+    cites = [{"cite": "X, Art. 1", "quote": "q", "retrieved": True, "gold": gold_cited}] if not refused else []
+    return {"id": qid, "answerable": answerable, "refused": refused, "polarity": polarity, "lead": lead,
+            "citations": cites, "served": [] if refused else list(served), "seconds": 1.0, "draft": draft}
+
+
+def test_the_split_is_frozen_by_a_hash_of_the_id_and_halves_the_questions():
+    items = load_questions()
+    assert len(items) == 130 and len({i["id"] for i in items}) == 130
+    assert all(i["split"] == split_of(i["id"]) for i in items) and split_of("in-001") == split_of("in-001")
+    test = sum(i["split"] == "test" for i in items)
+    assert 50 <= test <= 80
+    assert sum(not i["answerable"] for i in items) >= 40 and sum(bool(i.get("polarity")) for i in items) >= 40
+
+
+def test_score_counts_leads_against_the_gold_and_wrong_labels():
+    records = [record("a", polarity="yes", lead="yes"), record("b", polarity="no", lead="yes"),
+               record("c", polarity="no", lead=""), record("d", answerable=False, refused=True),
+               record("e", answerable=False, served=("invented",)), record("f", gold_cited=False)]
+    rows = score(records, {"invented": "wrong", "s": "right"})
+    assert rows["served polarity errors (yes/no)"].startswith("1/3")  # "b"; no lead ("c") is not an error
+    assert rows["polarity accuracy (yes/no, lead settled and right)"].startswith("1/3")
+    assert rows["answer rate (answerable)"].startswith("4/4") and rows["gold pinpoint cited (answerable)"].startswith("3/4")
+    assert rows["refusal accuracy (unanswerable)"].startswith("1/2")
+    assert rows["served sentences hand-labelled wrong"] == "1 of 5 (0 unlabelled)"
+    assert objective(records) == 3 / 4 + 1 / 2
+
+
+def test_the_models_own_lead_is_scored_apart():
+    records = [record("a", polarity="no", draft="Yes, it can [1]."), record("b", polarity="yes", draft="Yes [1]."),
+               record("c", polarity="yes", draft="It may [1].")]
+    assert model_lead_wrong(records).startswith("1/3")
