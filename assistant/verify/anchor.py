@@ -63,11 +63,13 @@ def compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", normalize(text))
 
 
-def coverage(wanted: set[str], span: str, cite: str) -> float:
-    """Share of the wanted terms in the span; the cite (and heading) lends only its numbers ("21" of "Art. 21"),
-    never a name: "DORA bears the responsibility" is not anchored by a span of DORA on the management body."""
-    pinpoint = {t for t in terms(cite) if re.search(r"[\d一二三四五六七八九十百千零]", t)}
-    return len(wanted & (terms(span) | pinpoint)) / len(wanted) if wanted else 0.0
+def coverage(wanted: set[str], span: str, cite: str = "", heading: str = "", names: bool = False) -> float:
+    """Share of the wanted terms in the span or the provision's heading ("Protection of life and personal
+    liberty"). The cite lends its numbers ("21" of "Art. 21"), and its names only when `names` (a question
+    naming the law is on point for its passages; a claim whose subject is a law's name, "DORA bears the
+    responsibility", is not anchored by a span of DORA on the management body)."""
+    cited = terms(cite) if names else {t for t in terms(cite) if re.search(r"[\d一二三四五六七八九十百千零]", t)}
+    return len(wanted & (terms(span) | terms(heading) | cited)) / len(wanted) if wanted else 0.0
 
 
 def anchor(claim: str, hits: Sequence[Hit], cited: Sequence[int] = ()) -> Anchor | None:
@@ -78,10 +80,10 @@ def anchor(claim: str, hits: Sequence[Hit], cited: Sequence[int] = ()) -> Anchor
     candidates = []
     for n, hit in enumerate(hits, start=1):
         p = hit.passage
-        context = f"{p.cite} {heading(p.text)}"
+        title = heading(p.text)
         for span in spans(p.text):
-            if figures <= numbers(f"{context} {span}"):
-                candidates.append(Anchor(n, span, coverage(wanted, span, context), False))
+            if figures <= numbers(f"{p.cite} {title} {span}"):
+                candidates.append(Anchor(n, span, coverage(wanted, span, p.cite, title), False))
     if not candidates:
         return None
     key = lambda a: (a.coverage, -len(a.span))

@@ -52,10 +52,6 @@ def asks_figure(question: str) -> bool:
     return bool(FIGURE_QUESTION.search(normalize(question)))
 
 
-def context(hit: Hit) -> str:
-    return f"{hit.passage.cite} {heading(hit.passage.text)}"
-
-
 class Relevance:
     """Scores the retrieved passages' spans against one question."""
 
@@ -65,7 +61,8 @@ class Relevance:
         self._cosines: dict[str, float] | None = None
 
     def lexical(self, anchor: Anchor) -> float:
-        return coverage(self.wanted, anchor.span, context(self.hits[anchor.n - 1]))
+        passage = self.hits[anchor.n - 1].passage
+        return coverage(self.wanted, anchor.span, passage.cite, heading(passage.text), names=True)
 
     def cosine(self, span: str) -> float:
         if self.similarity is None:

@@ -55,11 +55,11 @@ def test_stream_yields_the_pieces_in_order_and_asks_greedily():
 
 
 def test_closing_the_stream_stops_the_server_at_its_next_chunk():
-    server = FakeServer([f"w{i} " for i in range(100)], delay=0.01)
-    stream = LlamaCppGenerator(server, "smollm2").stream(MESSAGES, 100)
+    server = FakeServer([f"w{i} " for i in range(1000)], delay=0.005)  # 5 s if nobody stops it
+    stream = LlamaCppGenerator(server, "smollm2").stream(MESSAGES, 1000)
     assert next(stream) == "w0 "
     stream.close()  # joins the worker: the callback has returned True by now
-    assert server.answers[-1] is True and len(server.answers) < 100
+    assert server.answers[-1] is True and len(server.answers) < 1000
 
 
 def test_an_error_chunk_becomes_a_generation_error():

@@ -73,8 +73,9 @@ def test_served_refusal_counts_what_the_answering_path_would_refuse():
                       jurisdiction="CN", language="zh", title="劳动合同法")
     hits = [Hit(passage=article, score=1.0, dense=0.9, rank=1)]
     answerable = Example("q1", "试用期可以解除合同吗？", "zh", "answer", hits, "", "可以。", ["劳动合同法 第三十七条"])
-    other = Passage(id="a2", doc_id="law", text="用人单位应当依法建立和完善劳动规章制度。", cite="劳动合同法 第四条",
-                    path=("劳动合同法", "第四条"), kind="statute", jurisdiction="CN", language="zh", title="劳动合同法")
+    other = Passage(id="a2", doc_id="civil", text="夫妻在婚姻关系存续期间所得的工资、奖金，为夫妻的共同财产。",
+                    cite="民法典 第一千零六十二条", path=("民法典", "第一千零六十二条"), kind="statute",
+                    jurisdiction="CN", language="zh", title="民法典")
     withheld = Example("q1", "试用期可以解除合同吗？", "zh", "refusal", [Hit(passage=other, score=1.0, dense=0.9, rank=1)],
                        "", "", [], "nearest")
     rows = [{**score(answerable, "劳动者在试用期内提前三日通知用人单位，可以解除劳动合同[1]。"), "seconds": 1.0, "new_tokens": 9},
