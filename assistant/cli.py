@@ -136,18 +136,19 @@ def cmd_ask(args) -> int:
     from assistant.render import answer_text
 
     assistant = make_assistant(args)
-    shown: list[str] = []
+    drafted: list[str] = []
 
-    def stream(piece: str) -> None:
-        shown.append(piece)
-        print(piece, end="", flush=True)
+    def progress(piece: str) -> None:  # the draft is not the answer: only what verification keeps is shown
+        drafted.append(piece)
+        print(f"\rdrafting and checking the answer… {len(drafted)} tokens", end="", file=sys.stderr, flush=True)
 
     filters = make_filters(args)
-    answer = assistant.ask(args.question, filters=filters, on_token=None if args.json else stream)
+    answer = assistant.ask(args.question, filters=filters, on_token=None if args.json else progress)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
-        print("\n" + answer_text(answer, streamed="".join(shown)))
+        print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
+        print(answer_text(answer))
         print_versions(args, assistant, answer.hits)
     if args.record:
         from assistant.record import make_record, save_record

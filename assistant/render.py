@@ -24,10 +24,9 @@ def hits_table(hits: list[Hit], width: int = 100) -> str:
     return "\n".join(rows)
 
 
-def answer_text(answer: Answer, streamed: str = "") -> str:
-    """The answer (unless exactly that text was already streamed), then its sources by marker."""
-    same = streamed.strip() == answer.text.strip()
-    lines = [] if same else ([f"Verified answer: {answer.text}"] if streamed else [answer.text, ""])
+def answer_text(answer: Answer) -> str:
+    """The verified answer, then its sources by marker (or, for a refusal, the closest passages)."""
+    lines = [answer.text, ""]
     if answer.refused:
         lines.append(f"[refused] {answer.reason}" if answer.reason else "[refused]")
         lines.append("Closest passages:")

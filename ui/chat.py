@@ -52,7 +52,7 @@ def render_turns(turns: list[dict], index, graph=None) -> None:
 
 
 def stream_answer(assistant, question: str, filters: Filters, turns: list[dict]) -> Answer:
-    """Ask, showing each generated piece as it arrives; the verified text replaces the draft at the end."""
+    """Ask, showing the drafting progress (never the unverified draft itself); then the verified answer."""
     placeholder = st.empty()
     draft: list[str] = []
     last = [0.0]
@@ -61,7 +61,7 @@ def stream_answer(assistant, question: str, filters: Filters, turns: list[dict])
         draft.append(piece)
         now = time.monotonic()
         if now - last[0] > 0.05:  # repaint at most ~20 times a second
-            placeholder.markdown("".join(draft) + CURSOR)
+            placeholder.markdown(f"_Drafting and checking the answer… {len(draft)} tokens_ {CURSOR}")
             last[0] = now
 
     placeholder.markdown("_Searching the sources…_")
