@@ -7,7 +7,7 @@ Run: pytest -m integration tests/integration/test_adapter_qwen.py  (first run de
 import pytest
 import torch
 
-from assistant.citations import parse_markers
+from assistant.text import parse_markers
 from assistant.generate import resolve_adapter
 from assistant.generate.hf import HFGenerator
 from assistant.generate.loading import load_model
