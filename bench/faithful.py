@@ -170,7 +170,7 @@ def run(ctx: Context) -> list[dict]:
 
     wanted = os.environ.get("BENCH_FAITHFUL_PACKS", "").strip()
     packs = [p for p in PACKS if p in wanted.split(",")] if wanted else ["india"] if ctx.quick else list(PACKS)
-    out = Path(getattr(ctx, "out", None) or BENCH_DIR) / "sections" / "faithful"
+    out = (BENCH_DIR / "out" / "quick" if ctx.quick else BENCH_DIR) / "sections" / "faithful"  # quick: not the repo's
     out.mkdir(parents=True, exist_ok=True)
     items = load_questions()
     records = []
