@@ -8,8 +8,10 @@ The whole rule, in order:
    the polarity of the clauses it restates (`polarity`: negation, shall/may, 不得/可以 ...). Its citation is
    the anchor's passage, whatever marker the model wrote; the citation's quote is the span. A sentence that
    is a word-for-word quote of the passage is served as a quote.
-4. A yes/no question gets a lead only when code settles it from the served anchors and the question.
-5. If no sentence holds, the answer is the refusal in the question's language and script, and the closest
+4. A served sentence must also be on point for the question (`relevance`); when none is, the on-point span
+   that best answers the question is served instead, as a quote ("evidence").
+5. A yes/no question gets a lead only when code settles it from the served anchors and the question.
+6. If nothing holds, the answer is the refusal in the question's language and script, and the closest
    passages are shown (each pinpoint once).
 Mode "flag" is a debug view: every drafted sentence is shown, and those that failed carry FLAG.
 """

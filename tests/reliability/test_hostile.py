@@ -9,7 +9,6 @@ from assistant.verify.anchor import INSTRUCTION
 from assistant.generate.scripted import ScriptedGenerator, quote_first_passage
 from assistant.index import build_index, open_index
 from assistant.pipeline import Assistant
-from assistant.prompts import REFUSAL
 from assistant.retrieve import Retriever
 from assistant.types import Passage
 from tests.reliability.conftest import passages, settings_for
