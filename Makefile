@@ -1,5 +1,5 @@
 # The two commands a newcomer needs:  make demo   and   make test
-.PHONY: setup demo ui test test-fast bench adapter query-adapter
+.PHONY: setup demo ui test test-fast lint bench adapter query-adapter
 
 QUESTION ?= What does Article 21 of the Constitution protect?
 
@@ -16,7 +16,11 @@ ui: setup
 
 test:
 	bash scripts/setup.sh --browser
+	.venv/bin/ruff check .
 	.venv/bin/python -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check .
 
 test-fast: setup
 	.venv/bin/python -m pytest -q -m "not integration"

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.fsutil import write_text_atomic
-
 from assistant.types import Document, Filters, Hit, Passage
 
 FILE = "validity.json"

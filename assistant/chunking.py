@@ -2,9 +2,11 @@
 
 Rules:
 - A Document with units is split on its own units (articles, paragraphs). A Document with only text
-  gets its structure found here: article headings (`Article 21`, `Art. 21`, `Section 5`, `§ 5`, `第十条`,
-  `第10条`, `제3조`) with chapters/parts (`Chapter II`, `Part III`, `第二章`, `第一编`, `第一节`, `제2장`) kept in
-  the hierarchy path; case law and text without headings is split by paragraph ("para N", keeping the
+  gets its structure found here: article headings in the grammar of assistant/pinpoint.py (`Art. 21A`,
+  `Section 10-A`, `§ 5a`, `第十条`, `第27条の5`, `第N条之一`, `제10조의2`), a `第1項` / `第3号` heading inside an
+  article starting a sub-unit cited `第25条第1項第3号`, with chapters/parts (`Chapter II`, `Part III`, `第二章`,
+  `第一编`, `第一节`, `제2장`, other Markdown headings) kept in the hierarchy path. Heading, list and quote markers
+  and HTML tags are dropped from the text; case law and text without headings is split by paragraph ("para N", keeping the
   number when paragraphs are numbered `12.` / `[12]` / `(12)`).
 - A unit longer than the cap is split by sentence (`.!?` and `。！？`) with `overlap` sentences repeated;
   a sentence longer than the cap is split by words, a word by characters. Nothing is dropped.
@@ -19,26 +21,21 @@ import hashlib
 import re
 from typing import Callable
 
+from assistant import pinpoint
 from assistant.types import Document, Passage, Unit
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: branch articles (第27条の5, Section 10-A), 項/号 sub-units, markup stripped
 
 Counter = Callable[[str], int]
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _NUM_ZH = "零〇一二三四五六七八九十百千两\\d"
-_TITLE_FOLLOWS = r"(?=$|\s*[.:—–-]|\s+[A-Z(\"“‘])"  # "Article 21. Title" yes, "Article 21 of the" no
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}|>|[-*+])\s+|</?[A-Za-z][^>]*>")  # heading/quote/list markers, HTML tags
 
-# (regex on a stripped line, label template); group 1 is the number as written.
-_ARTICLE_PATTERNS = [
-    (re.compile(rf"^(?:Article|ARTICLE)\s+(\d+[A-Z]{{0,2}}){_TITLE_FOLLOWS}"), "Art. {}"),
-    (re.compile(rf"^Art\.\s*(\d+[A-Z]{{0,2}}){_TITLE_FOLLOWS}"), "Art. {}"),
-    (re.compile(rf"^(?:Section|SECTION)\s+(\d+[A-Z]{{0,2}}){_TITLE_FOLLOWS}"), "Section {}"),
-    (re.compile(r"^§\s*(\d+[a-zA-Z]?)(?=$|\s)"), "§ {}"),
-    (re.compile(rf"^(第[{_NUM_ZH}]+[条條](?:之[{_NUM_ZH}]+)?)(?=$|[\s\u3000])"), "{}"),
-    (re.compile(r"^(제\d+조(?:의\d+)?)(?=$|[\s(（])"), "{}"),
-]
-# (regex, level): 1 = part/book, 2 = chapter, 3 = section inside a chapter.
+# (regex, level): 1 = part/book, 2 = chapter, 3 = section inside a chapter; a Markdown heading that names
+# none of these (`## 附則`, `# Title`) outside an article is a division at the lowest level.
+_UNNAMED = 4
 _DIVISION_PATTERNS = [
     (re.compile(r"^(?:Part|PART)\s+[IVXLC\d]+[A-Z]?\b"), 1),
     (re.compile(rf"^第[{_NUM_ZH}]+[编編]"), 1),
@@ -107,27 +104,37 @@ def heading_units(text: str) -> list[Unit]:
     """Split statute-like text at article headings; chapters/parts seen so far form the path."""
     divisions: dict[int, str] = {}
     units: list[Unit] = []
-    label, lines = "", []
+    article, paragraph, path, lines = "", "", (), []
     for line in text.splitlines():
-        stripped = " ".join(line.lstrip(" \t#").split())  # Markdown "### 제1조" counts as a heading
+        body = _MARKUP.sub("", line).rstrip()  # markup is structure, never passage text
+        stripped = " ".join(body.split())
         level = _division_level(stripped)
-        found = None if level else _article_label(stripped)
-        if level or found:
-            _flush(units, label, lines, divisions)
+        found = None if level else pinpoint.heading(stripped)
+        if not (level or found) and not article and _MARKDOWN_HEADING.match(line):
+            level = _UNNAMED
+        sub = pinpoint.sub_heading(stripped) if article and not (level or found) else None
+        if level or found or sub:
+            _flush(units, path, lines, divisions)
         if level:
             divisions = {k: v for k, v in divisions.items() if k < level} | {level: stripped[:120]}
-            label, lines = "", []
+            article, paragraph, path, lines = "", "", (), []
         elif found:
-            label, lines = found[0], [stripped[found[1]:].lstrip(" .:—–-")]
-        else:
-            lines.append(line)
-    _flush(units, label, lines, divisions)
+            article, paragraph, path = found[0], "", (found[0],)
+            lines = [stripped[found[1]:].lstrip(" .:—–-")]
+        elif sub:
+            paragraph = sub[1] if sub[0] == "paragraph" else paragraph
+            path = (article, paragraph, sub[1]) if sub[0] == "item" and paragraph else (article, sub[1])
+            lines = [stripped[len(sub[1]):].strip()]
+        elif stripped or lines:
+            lines.append(body)
+    _flush(units, path, lines, divisions)
     return units
 
 
 def paragraph_units(text: str) -> list[Unit]:
     """Blank-line paragraphs as "para N"; numbered paragraphs keep their number and absorb
     the unnumbered ones that follow them."""
+    text = "\n".join(_MARKUP.sub("", line) for line in text.splitlines())  # markup is not passage text
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     numbered = [_para_number(p) for p in paras]
     if sum(1 for n in numbered if n) * 2 < len(paras):
@@ -217,23 +224,16 @@ def _pack(atoms: list[str], fits: Callable[[str], bool], overlap: int) -> list[s
     return [text for text in ("".join(p).strip() for p in pieces) if text]
 
 
-def _article_label(line: str) -> tuple[str, int] | None:
-    for pattern, template in _ARTICLE_PATTERNS:
-        match = pattern.match(line)
-        if match:
-            return template.format(match.group(1)), match.end()
-    return None
-
-
 def _division_level(line: str) -> int:
     return next((level for pattern, level in _DIVISION_PATTERNS if pattern.match(line)), 0)
 
 
-def _flush(units: list[Unit], label: str, lines: list[str], divisions: dict[int, str]) -> None:
+def _flush(units: list[Unit], path: tuple[str, ...], lines: list[str], divisions: dict[int, str]) -> None:
+    """One unit; `path` is (article,) or (article, [paragraph,] item), joined into the label 第25条第1項第3号."""
     text = "\n".join(lines).strip()
-    if text or label:
-        path = tuple(divisions[k] for k in sorted(divisions)) + ((label,) if label else ())
-        units.append(Unit(label, text, path))
+    label = "".join(path)
+    if text or path:
+        units.append(Unit(label, text, tuple(divisions[k] for k in sorted(divisions)) + path))
 
 
 def _para_number(paragraph: str) -> str:
@@ -243,7 +243,7 @@ def _para_number(paragraph: str) -> str:
 
 def _hierarchy(unit: Unit) -> tuple[str, ...]:
     """Unit path with its last element (the unit itself) written as the pinpoint label."""
-    if not unit.label:
+    if not unit.label or (unit.path and unit.label.endswith(unit.path[-1])):
         return unit.path
     return unit.path[:-1] + (unit.label,) if unit.path else (unit.label,)
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.fsutil import write_text_atomic
-
 from assistant.types import Document
 
 FILE = "graph.json"

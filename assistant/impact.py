@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
+from assistant.faq.inputs import Row
 from assistant.types import Answer
+
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer
 
 CHANGED_AUTHORITY = ("authority disappeared", "authority changed")
 
@@ -124,7 +128,7 @@ def _status(old: dict, new: dict, row: QuestionImpact) -> str:
     return "answer changed" if old["answer"].strip() != new["answer"].strip() else "unchanged"
 
 
-def impact(questions: Sequence, old, new_assistant) -> ImpactReport:
+def impact(questions: Sequence[str | Row], old, new_assistant: Answerer) -> ImpactReport:
     """Re-answer `questions` (strings, or FAQ rows with .question and .filters) with `new_assistant` and
     compare with `old`: saved records (list of dicts), a path to them, or an assistant to ask first."""
     if isinstance(old, (str, Path)):
@@ -137,19 +141,18 @@ def impact(questions: Sequence, old, new_assistant) -> ImpactReport:
     return ImpactReport(rows)
 
 
-def _text(question) -> str:
-    return getattr(question, "question", question)
+def _text(question: str | Row) -> str:
+    return question.question if isinstance(question, Row) else question
 
 
-def _ask(assistant, question) -> dict:
-    return assistant.ask(_text(question), filters=getattr(question, "filters", None)).to_dict()
+def _ask(assistant: Answerer, question: str | Row) -> dict:
+    filters = question.filters if isinstance(question, Row) else None
+    return assistant.ask(_text(question), filters=filters).to_dict()
 
 
-def _index_lookup(assistant):
-    """ids -> set of those the assistant's index still holds (None when it has no index to ask)."""
-    index = getattr(getattr(assistant, "retriever", None), "index", None)
-    if index is None or not hasattr(index, "get"):
-        return None
+def _index_lookup(assistant: Answerer) -> Callable[[list[str]], set[str]]:
+    """ids -> set of those the assistant's index still holds."""
+    index = assistant.retriever.index
     return lambda ids: {p.id for p in index.get(ids)}
 
 
@@ -160,7 +163,7 @@ def write_report(report: ImpactReport, out_md=None, out_json=None) -> None:
         Path(out_json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def run_impact(faq_path, before_path, assistant, out_md=None, out_json=None) -> ImpactReport:
+def run_impact(faq_path, before_path, assistant: Answerer, out_md=None, out_json=None) -> ImpactReport:
     """CLI entry: questions from a FAQ file (CSV/XLSX/JSONL/TXT), old answers from `before_path`.
 
     When `before_path` does not exist yet, the current answers are saved there as the baseline (run this

@@ -8,9 +8,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.settings import Settings
 from assistant.types import Document, Passage
+
+if TYPE_CHECKING:
+    from assistant.protocols import Embedder
 
 
 @dataclass
@@ -50,7 +54,7 @@ def embedder_name(settings: Settings, docs: list[Document]) -> str:
     return default_embedder_for(main_language(docs))
 
 
-def to_passages(docs: list[Document], embedder, settings: Settings) -> list[Passage]:
+def to_passages(docs: list[Document], embedder: Embedder, settings: Settings) -> list[Passage]:
     from assistant.chunking import chunk
 
     cap = embedder.max_tokens - 8
@@ -111,7 +115,8 @@ def save_signals(target: Path, docs: list[Document]) -> None:
     build_graph(docs).save(target)
 
 
-def write_index(target: Path, passages, embedder, settings, hashes, extra, update, progress):
+def write_index(target: Path, passages: list[Passage], embedder: Embedder, settings: Settings, hashes, extra, update,
+                progress):
     from assistant.chunking import CHUNKER_VERSION
     from assistant.index import build_index, update_index
 

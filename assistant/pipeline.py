@@ -9,7 +9,8 @@ settled in code, or the refusal. Every citation in an Answer names a passage in 
 from __future__ import annotations
 
 import time
-from typing import Callable, Generator as Gen, Iterator
+from typing import Callable, Iterator
+from typing import Generator as Gen
 
 from assistant.audit import AuditLog
 from assistant.prompts import build_messages, refusal_for, rewrite_query
@@ -49,15 +50,13 @@ class Assistant:
     @property
     def retriever(self):
         if self._retriever is None:
-            from assistant.embed import get_embedder, query_adapter
+            from assistant.embed import get_embedder
             from assistant.index import open_index
-            from assistant.retrieve import Retriever
+            from assistant.retrieve import configured
 
             wanted = None if self.settings.embedder == "auto" else self.settings.embedder
             index = open_index(self.settings.index_dir(), wanted)
-            embedder = get_embedder(index.manifest["embedder"])
-            adapter = query_adapter.resolve(self.settings.query_adapter, embedder, index.manifest)
-            self._retriever = Retriever(index, embedder, self.settings, adapter)
+            self._retriever = configured(index, get_embedder(index.manifest["embedder"]), self.settings)
         return self._retriever
 
     @property
@@ -92,16 +91,21 @@ class Assistant:
     def _run(self, question: str, filters, history, hits=None) -> Gen[str, None, Answer]:
         started = time.perf_counter()
         query = rewrite_query(question, history)
+        notice = ""
         if hits is None:
             hits = self.retriever.search(query, k=self.settings.k, filters=filters)
+            notice = self.retriever.named(query, filters).notice()
         timings = {"retrieve_s": time.perf_counter() - started}
         reason = self._retrieval_gap(hits, query)
         if reason:
-            return self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
-        messages = build_messages(question, hits, history)
-        self.last_messages = messages
-        draft = yield from self._generate(messages, timings)
-        return self._served(question, hits, draft, timings, self._adapter_for(messages))
+            answer = self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
+        else:
+            messages = build_messages(question, hits, history)
+            self.last_messages = messages
+            draft = yield from self._generate(messages, timings)
+            answer = self._served(question, hits, draft, timings, self._adapter_for(messages))
+        answer.notice = notice
+        return answer
 
     def _retrieval_gap(self, hits: list[Hit], query: str) -> str:
         if not hits:

@@ -1,8 +1,8 @@
 """Reproducible answer records: everything needed to re-run an answer bit for bit, and `replay`.
 
-A record stores the index version id (the folder under <index>/versions/), the embedder, the model id
-and a sha256 of the adapter's files, the retrieved passage ids and scores, a sha256 of the exact chat
-messages, the generation settings (greedy, max_new_tokens) and the retrieval settings. `replay` opens
+A record stores the index version id (the folder under <index>/versions/), the embedder, the model id,
+the engine that ran it (torch or llamacpp) and a sha256 of the adapter's files, the retrieved passage ids
+and scores, a sha256 of the exact chat messages, the generation settings (greedy, max_new_tokens) and the retrieval settings. `replay` opens
 that index version (even if it is no longer the live one), retrieves again, rebuilds the prompt and
 generates greedily, then reports whether passages, prompt and answer text are identical.
 """
@@ -13,13 +13,17 @@ import json
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import IndexError_
 from assistant.types import Answer, Filters
 
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer, Embedder, Index
+
 FORMAT = 1
 RETRIEVAL_FIELDS = ("k", "candidates", "dense_weight", "lexical_weight", "rrf_k", "min_dense_score", "max_new_tokens",
-                    "query_adapter")
+                    "query_adapter", "expansion")
 
 
 def sha256_text(text: str) -> str:
@@ -68,7 +72,9 @@ def make_record(answer: Answer, settings, index_manifest: dict, prompt_messages:
         "draft_sha256": sha256_text(answer.draft),  # the model's own text, before verification
         "index": {"name": settings.index, "version": index_manifest["version"],
                   "built_at": index_manifest.get("built_at"), "count": index_manifest.get("count")},
-        "embedder": index_manifest["embedder"], "model": answer.model, "adapter": answer.adapter,
+        "embedder": index_manifest["embedder"], "model": answer.model,
+        "engine": settings.engine,  # how a packaged model ran: torch or llamacpp (greedy text may differ)
+        "adapter": answer.adapter,
         "adapter_sha256": adapter_hash(answer.adapter),
         "passages": [{"n": i, "id": h.passage.id, "cite": h.passage.cite, "score": h.score, "dense": h.dense,
                       "lexical": h.lexical} for i, h in enumerate(answer.hits, 1)],
@@ -108,7 +114,7 @@ def open_version(folder: Path):
     return Index(folder, data, dense.load(folder / dense.NAME), db.open_read(folder / db.NAME))
 
 
-def _index_for(assistant, record: dict, folder: Path):
+def _index_for(assistant: Answerer, record: dict, folder: Path) -> tuple[Index, Embedder]:
     retriever = getattr(assistant, "_retriever", None)  # reuse the live index when it is the recorded version
     if retriever is not None and Path(retriever.index.folder).resolve() == folder.resolve():
         return retriever.index, retriever.embedder
@@ -117,18 +123,16 @@ def _index_for(assistant, record: dict, folder: Path):
     return open_version(folder), get_embedder(record["embedder"])
 
 
-def replay(record: dict, assistant) -> tuple[Answer, bool]:
+def replay(record: dict, assistant: Answerer) -> tuple[Answer, bool]:
     """Re-run a recorded answer on its index version with greedy decoding; (new Answer, identical?)."""
-    from assistant.embed import query_adapter
     from assistant.pipeline import Assistant
-    from assistant.retrieve import Retriever
+    from assistant.retrieve import configured
 
     folder = version_folder(assistant.settings, record)
     settings = assistant.settings.model_copy(update={"index": record["index"]["name"], **record["retrieval"],
                                                      "max_new_tokens": record["generation"]["max_new_tokens"]})
     index, embedder = _index_for(assistant, record, folder)
-    adapter = query_adapter.resolve(settings.query_adapter, embedder, index.manifest)
-    rerun = Assistant(settings, retriever=Retriever(index, embedder, settings, adapter), generator=assistant.generator)
+    rerun = Assistant(settings, retriever=configured(index, embedder, settings), generator=assistant.generator)
     filters = Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in record["filters"].items()}) \
         if record.get("filters") else None
     answer = rerun.ask(record["question"], filters=filters, history=record.get("history") or None)

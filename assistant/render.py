@@ -19,14 +19,15 @@ def hits_table(hits: list[Hit], width: int = 100) -> str:
     for i, h in enumerate(hits, 1):
         dense = f"{h.dense:.2f}" if h.dense is not None else "-"
         lexical = f"{h.lexical:.1f}" if h.lexical is not None else "-"
-        rows.append(f"{i:>2}  {h.score:6.4f}  {dense:>5}  {lexical:>6}  {h.passage.cite}")
+        named = "  (named in the question)" if h.named else ""
+        rows.append(f"{i:>2}  {h.score:6.4f}  {dense:>5}  {lexical:>6}  {h.passage.cite}{named}")
         rows.append(textwrap.indent(short(h.passage.text, width), "    "))
     return "\n".join(rows)
 
 
 def answer_text(answer: Answer) -> str:
     """The verified answer, then its sources by marker (or, for a refusal, the closest passages)."""
-    lines = [answer.text, ""]
+    lines = ([f"note: {answer.notice}", ""] if answer.notice else []) + [answer.text, ""]
     if answer.refused:
         lines.append(f"[refused] {answer.reason}" if answer.reason else "[refused]")
         lines.append("Closest passages:")

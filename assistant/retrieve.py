@@ -4,7 +4,8 @@ fused(p) = dense_weight / (rrf_k + dense_rank(p)) + lexical_weight / (rrf_k + le
 ranks starting at 1, a side that did not return p contributing nothing. Filters are applied
 inside both searches, so every candidate already satisfies them. For a question the query adapter
 reshapes, the adapter's tuned `lexical_weight` / `rrf_k` (its card's `fusion`) replace the settings'
-values where those are at their defaults.
+values where those are at their defaults. When the query names a provision ("金融商品取引法第27条の5",
+"Art. 21"), that provision's passages come first, whatever their similarity (assistant/provisions.py).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.errors import IndexError_, InputError
+from assistant.provisions import Lookup
 from assistant.types import Filters, Hit
 
 MODES = ("hybrid", "dense", "lexical")
@@ -70,17 +72,22 @@ class Retriever:
         if not queries or (allowed is not None and not allowed):
             return [[] for _ in queries]
         n = max(self.settings.candidates, k)
-        dense = self._dense(queries, n, allowed) if mode != "lexical" else [[] for _ in queries]
+        vectors = self._vectors(queries) if mode != "lexical" else [None] * len(queries)
+        dense = self.index.dense_search(vectors, n, allowed) if mode != "lexical" else [[] for _ in queries]
         lexical = [self.index.lexical_search(q, n, allowed) if mode != "dense" else [] for q in queries]
-        return [self._hits(d, lx, k, self.fusion(q)) for q, d, lx in zip(queries, dense, lexical)]
+        return [self._named_first(q, v, fuse(d, lx, **self.fusion(q)), k, allowed)
+                for q, v, d, lx in zip(queries, vectors, dense, lexical)]
 
-    def _dense(self, queries: list[str], n: int, allowed: set[str] | None) -> list[list[tuple[str, float]]]:
-        vectors = self.embedder.embed_queries(list(queries))
+    def named(self, query: str, filters: Filters | None = None) -> Lookup:
+        """The provisions `query` names and whether the index holds them (for a "not in this index" notice)."""
+        return self.index.provisions().lookup(query, self.index.filter_ids(filters))
+
+    def _vectors(self, queries: list[str]) -> np.ndarray:
+        vectors = np.array(self.embedder.embed_queries(list(queries)), dtype=np.float32)
         adapted = [i for i, q in enumerate(queries) if self.adapts(q)]
         if adapted:
-            vectors = np.array(vectors, dtype=np.float32)
             vectors[adapted] = self.query_adapter.apply(vectors[adapted])
-        return self.index.dense_search(vectors, n, allowed)
+        return vectors
 
     def adapts(self, query: str) -> bool:
         """Whether the query adapter reshapes this query's vector (and its dense scores)."""
@@ -97,9 +104,28 @@ class Retriever:
                 weights[name] = value
         return weights
 
-    def _hits(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int,
-              weights: dict) -> list[Hit]:
-        fused = fuse(dense, lexical, **weights)[:k]
-        passages = {p.id: p for p in self.index.get([f.passage_id for f in fused])}
-        return [Hit(passages[f.passage_id], f.score, f.dense, f.lexical, rank)
-                for rank, f in enumerate(fused, start=1) if f.passage_id in passages]
+    def _named_first(self, query: str, vector, fused: list[Fused], k: int, allowed: set[str] | None) -> list[Hit]:
+        """The passages of a provision the query names, then the fused ranking; a named passage the fused
+        lists missed gets its cosine from the stored vector and no fused score."""
+        rank = {f.passage_id: r for r, f in enumerate(fused)}
+        named = self.index.provisions().lookup(query, allowed, rank).ids[:k]
+        by_id = {f.passage_id: f for f in fused}
+        missed = [pid for pid in named if pid not in by_id]
+        cosines = self.index.vectors(missed) @ vector if missed and vector is not None else [None] * len(missed)
+        by_id |= {pid: Fused(pid, 0.0, None if c is None else float(c), None) for pid, c in zip(missed, cosines)}
+        order = (list(named) + [f.passage_id for f in fused if f.passage_id not in set(named)])[:k]
+        passages = {p.id: p for p in self.index.get(order)}
+        return [Hit(passages[pid], by_id[pid].score, by_id[pid].dense, by_id[pid].lexical, rank, pid in named)
+                for rank, pid in enumerate((pid for pid in order if pid in passages), start=1)]
+
+
+def configured(index, embedder, settings) -> Retriever:
+    """A retriever over `index` with what the settings ask for on it: the query adapter
+    (assistant/embed/query_adapter.py) and the BM25 document expansion (assistant/index/expansion.py)."""
+    from assistant.embed import query_adapter
+    from assistant.index import expansion
+
+    found = expansion.resolve(settings.expansion, index.manifest)
+    if found is not None:
+        index.expand(found.texts(index.get(index.all_ids())))
+    return Retriever(index, embedder, settings, query_adapter.resolve(settings.query_adapter, embedder, index.manifest))

@@ -10,12 +10,22 @@ from pydantic import BaseModel, ConfigDict, Field
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def default_home() -> Path:
+    """$LEGAL_ASSISTANT_HOME; else index/ in a source checkout; else the user's data folder (installed package)."""
+    if os.environ.get("LEGAL_ASSISTANT_HOME"):
+        return Path(os.environ["LEGAL_ASSISTANT_HOME"])
+    if (REPO_ROOT / "pyproject.toml").exists():
+        return REPO_ROOT / "index"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "legal-assistant"
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     home: Path = Field(
-        default_factory=lambda: Path(os.environ.get("LEGAL_ASSISTANT_HOME", REPO_ROOT / "index")),
-        description="Folder that holds the built indexes (index/<name>/), the model cache and the audit log.",
+        default_factory=default_home,
+        description="Folder that holds the built indexes (<home>/<name>/), the model cache and the audit log "
+        "(default: $LEGAL_ASSISTANT_HOME, else index/ of a source checkout, else ~/.local/share/legal-assistant).",
     )
     index: str = Field("india", description="Name of the index to search (a folder under home).")
     embedder: Literal["auto", "minilm", "e5", "hashing"] = Field(
@@ -33,7 +43,11 @@ class Settings(BaseModel):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant: score = w / (rrf_k + rank).")
     query_adapter: str = Field(
         "auto", description="Query-embedding adapter: 'auto' (a shipped one matching the index's embedder and "
-        "language), 'none', or a folder (see assistant/embed/query_adapter.py).",
+        "language, within its scope: the prc pack), 'none', or a folder (see assistant/embed/query_adapter.py).",
+    )
+    expansion: str = Field(
+        "auto", description="BM25 document expansion: 'auto' (the shipped LeCoQA questions per article, on an index "
+        "of the prc pack only), 'none', or a folder (see assistant/index/expansion.py).",
     )
     model: str = Field(
         "qwen-0.5b",

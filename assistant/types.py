@@ -1,10 +1,11 @@
 """Plain data passed between the stages. No behaviour beyond small helpers."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Kind = Literal["statute", "case", "other"]
+TuningMethod = Literal["lora", "ptuning"]  # adapter kinds `legal-assistant train` makes; the first is the default
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Hit:
     dense: float | None = None  # cosine similarity, if the dense side found it
     lexical: float | None = None  # BM25 score, if the lexical side found it
     rank: int = 0
+    named: bool = False  # ranked first because the question names this provision ("第27条の5", "Art. 21")
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class Answer:
     draft: str = ""  # the model's own text, before verification (never shown as the answer)
     lead: str = ""  # "yes" | "no" when a yes/no lead was settled in code, else ""
     checks: list[dict] = field(default_factory=list)  # per drafted sentence: served?, why, anchor n, span, coverage
+    notice: str = ""  # for the reader: a provision the question names is not in the index
 
     def to_dict(self) -> dict:
         return {
@@ -122,4 +125,5 @@ class Answer:
             "draft": self.draft,
             "lead": self.lead,
             "checks": self.checks,
+            "notice": self.notice,
         }

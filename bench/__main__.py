@@ -28,6 +28,7 @@ MODULES = {
     "retrieval-packs": "bench.retrieval_packs",  # india, eu, taiwan: the project's own questions with gold pinpoints
     "abstention": "bench.abstention",  # the similarity floor: covered questions pass, others stop
     "speed": "bench.speed",
+    "latency": "bench.latency",  # issue #25: hybrid query latency on the full prc pack, BM25 before/after
     "scale": "bench.scale",  # Ray build, ANN recall, memory per million passages
     "support": "bench.support",  # support checker vs hand labels
     "load": "bench.load",  # concurrent asks on one Assistant
@@ -35,6 +36,7 @@ MODULES = {
     "answers": "bench.answers",  # issue #9: ROUGE-L / token F1 / citation precision / refusal accuracy
     "generation": "bench.generation",  # issue #9: time to first token, tokens/s, peak RSS
     "multilingual": "bench.multilingual",  # English questions over PRC law; KoBLEX when korea is installed
+    "pinpoints": "bench.pinpoints",  # issue #24: pinpoint accuracy per numbering system, find by citation
 }
 
 

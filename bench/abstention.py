@@ -40,7 +40,7 @@ def retrievers(ctx: Context, plan, pool, all_docs):
         from assistant.corpus.packs import load_pack
 
         docs = list(load_pack("prc", laws=sorted(titles)))
-        plain, _, _ = build_project(ctx, NAME, docs, get_embedder("e5"))
+        plain, _, _ = build_project(ctx, NAME, docs, get_embedder("e5"), "prc")
     adapter = query_adapter.resolve("auto", plain.embedder, plain.index.manifest)
     adapted = Retriever(plain.index, plain.embedder, plain.settings, adapter) if adapter else None
     return plain, adapted, covered

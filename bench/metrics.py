@@ -5,6 +5,7 @@ covers at most one article, a baseline chunk may cover several, an unrelated ite
 """
 from __future__ import annotations
 
+import random
 from statistics import mean
 
 
@@ -44,3 +45,11 @@ def percentile(values: list[float], q: float) -> float:
     lo = int(pos)
     hi = min(lo + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def bootstrap_gap(tuned: list[float], base: list[float], resamples: int = 2000, seed: int = 13) -> tuple[float, float, float]:
+    """Mean paired difference tuned − base and its 95% percentile interval."""
+    pairs = [t - b for t, b in zip(tuned, base)]
+    rng = random.Random(seed)
+    means = sorted(sum(rng.choice(pairs) for _ in pairs) / len(pairs) for _ in range(resamples))
+    return sum(pairs) / len(pairs), means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]

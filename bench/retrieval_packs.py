@@ -108,7 +108,7 @@ def pack_retriever(ctx: Context, plan: PackPlan, docs, embedder):
     if plan.pack == "india":
         folder, label = india_index(ctx)
         return Retriever(open_index(folder), embedder, Settings(k=K, embedder=plan.embedder)), label
-    retriever, count, seconds = build_project(ctx, f"pack-{plan.pack}", docs, embedder)
+    retriever, count, seconds = build_project(ctx, f"pack-{plan.pack}", docs, embedder, plan.pack)
     ctx.log(f"retrieval-packs/{plan.pack}: indexed {count} passages in {seconds:.0f} s")
     drawn = f" of {len(docs)} documents: the gold ones + {plan.others} drawn (seed {SEED})"
     whole = "" if plan.others is None else drawn

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import random
 import shutil
-
 from pathlib import Path
 
 from bench import Benchmark, Context, median, row, timed

@@ -23,10 +23,10 @@ Run:  .venv/bin/python -m bench --only tuning [--quick]
 """
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from bench import REPO_ROOT, Benchmark, Context, machine
+from bench.metrics import bootstrap_gap
 
 ADAPTERS = REPO_ROOT / "assistant" / "adapters"
 EVAL_DIR = REPO_ROOT / "runs" / "eval"
@@ -39,14 +39,6 @@ METRICS = ("rouge_l", "token_f1", "bleu", "cite_precision", "cite_recall", "refu
            "tokens_per_s")
 COMPARED = ("rouge_l", "cite_recall")
 REFUSAL_TARGET = 0.8
-
-
-def bootstrap_gap(tuned: list[float], base: list[float], resamples: int = 2000, seed: int = 13) -> tuple[float, float, float]:
-    """Mean paired difference tuned − base and its 95% percentile interval."""
-    pairs = [t - b for t, b in zip(tuned, base)]
-    rng = random.Random(seed)
-    means = sorted(sum(rng.choice(pairs) for _ in pairs) / len(pairs) for _ in range(resamples))
-    return sum(pairs) / len(pairs), means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
 
 
 def per_item(rows: list[dict], key: str) -> list[float]:

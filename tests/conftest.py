@@ -2,10 +2,22 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
 from assistant.types import Passage
+
+INTEGRATION = Path(__file__).resolve().parent / "integration"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marks
+def pytest_collection_modifyitems(items):
+    """Markers by folder: every test under tests/integration/ is `integration` (real models, servers, a built
+    wheel). tests/ui and tests/reliability are mostly fast; their few such tests carry the mark themselves."""
+    for item in items:
+        if INTEGRATION in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.integration)
 
 COI = "Constitution of India"
 LCL = "中华人民共和国劳动合同法"

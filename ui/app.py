@@ -37,7 +37,7 @@ with ask_tab:
     with conversation, state.errors_shown():
         assistant = state.get_assistant(choice.settings, as_of=choice.as_of)
     question = st.chat_input("Ask a legal question…", key="question", disabled=assistant is None)
-    index = getattr(getattr(assistant, "retriever", None), "index", None)
+    index = assistant.retriever.index if assistant is not None else None
     graph = signals.citation_graph(choice.settings.index_dir())
     with conversation:
         chat.render_turns(turns, index, graph)

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from assistant.faq.inputs import INPUT_SUFFIXES
 from ui import state
 from ui.uploads import safe_name
 
-INPUT_TYPES = ("csv", "tsv", "xlsx", "jsonl", "txt")
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer
+
+INPUT_TYPES = tuple(suffix.lstrip(".") for suffix in INPUT_SUFFIXES)  # what the FAQ reader reads
 MIME = {".csv": "text/csv", ".jsonl": "application/jsonl",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -21,7 +26,7 @@ def output_name(input_name: str) -> str:
     return f"{path.stem}-answered{suffix}"
 
 
-def answer_upload(name: str, data: bytes, assistant, column: str | None = None, progress=None):
+def answer_upload(name: str, data: bytes, assistant: Answerer, column: str | None = None, progress=None):
     """Write the upload to a fresh folder, answer it there; returns (summary, output file name, bytes)."""
     from assistant.faq import answer_file
 

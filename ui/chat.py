@@ -24,6 +24,8 @@ def render_answer(i: int, turn: dict, index, graph=None) -> None:
     """Body of an answer message below its text: refusal notes, or the groundedness badge, the versions
     used (as-of questions), the chips and the selected source."""
     answer = turn["answer"]
+    if answer.notice:
+        st.warning(answer.notice)
     if answer.refused:
         sources.closest_passages(answer)
         return

@@ -13,8 +13,8 @@ import re
 import streamlit as st
 
 from assistant.text import split_sentences
-from assistant.verify import FLAG
 from assistant.types import Answer
+from assistant.verify import FLAG
 
 SCORE = re.compile(r"groundedness (\d+(?:\.\d+)?)")
 FLAG_STYLE = "color:#b42318; text-decoration:line-through; text-decoration-color:#b42318"

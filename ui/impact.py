@@ -11,16 +11,20 @@ import json
 import logging
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.faq.inputs import Row
+from assistant.faq.inputs import INPUT_SUFFIXES, Row
 from assistant.types import Filters
 from ui import state
 
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer
+
 log = logging.getLogger("legal_assistant.ui")
 MAX_QUESTIONS = 20
-TYPES = ("csv", "tsv", "xlsx", "jsonl", "txt")
+TYPES = tuple(suffix.lstrip(".") for suffix in INPUT_SUFFIXES)  # what the FAQ reader reads
 
 
 def session_rows(turns: list[dict]) -> list[Row]:
@@ -46,7 +50,7 @@ def pick(rows: list[Row], limit: int = MAX_QUESTIONS) -> tuple[list[Row], int]:
     return distinct[:limit], max(0, len(distinct) - limit)
 
 
-def answers(assistant, rows: list[Row], progress=None) -> list[dict]:
+def answers(assistant: Answerer, rows: list[Row], progress=None) -> list[dict]:
     """Answer records (Answer.to_dict()) of `rows`, asked with their filters."""
     records = []
     for n, row in enumerate(rows, 1):
@@ -56,7 +60,7 @@ def answers(assistant, rows: list[Row], progress=None) -> list[dict]:
     return records
 
 
-def report(rows: list[Row], old: list[dict], new_assistant) -> dict:
+def report(rows: list[Row], old: list[dict], new_assistant: Answerer) -> dict:
     """The impact report of the update as {"markdown", "json", "rows"} (kept in the session)."""
     from assistant.impact import impact
 

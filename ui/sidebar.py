@@ -3,16 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import get_args
 
 import streamlit as st
 
+from assistant.corpus.packs import PACKS
+from assistant.generate import NAMES
 from assistant.settings import Settings
-from assistant.types import Filters
+from assistant.types import Filters, Kind
 from ui import state
 
-JURISDICTIONS = ["IN", "CN", "EU", "TW", "KR"]
-KINDS = ["statute", "case", "other"]
-MODELS = ["qwen-0.5b", "qwen-1.5b", "smollm2", "openai", "scripted"]  # scripted: canned demo answers
+# The offered values come from their registries; the index's own facets are added to them.
+JURISDICTIONS = sorted({pack.jurisdiction for pack in PACKS.values()})
+KINDS = list(get_args(Kind))
+MODELS = list(NAMES)  # scripted: canned demo answers
+ENGINES = list(get_args(Settings.model_fields["engine"].annotation))  # how a packaged model runs
 
 
 @dataclass
@@ -113,10 +118,11 @@ def render(base: Settings) -> Choice | None:
         models = list(dict.fromkeys([base.model, *MODELS]))
         with st.expander("Model", expanded=False):
             model = st.selectbox("Generator", models, key="model_name")
+            engine = st.selectbox("Engine (packaged models)", ENGINES, index=ENGINES.index(base.engine), key="engine")
             adapter = st.text_input("Adapter (default, none, or a folder)", value=base.adapter, key="adapter")
         k = st.slider("Passages to use (k)", 1, 20, value=min(base.k, 20), key="k")
-        settings = base.model_copy(update={"index": name, "model": model, "adapter": adapter.strip() or "default",
-                                           "k": k})
+        settings = base.model_copy(update={"index": name, "model": model, "engine": engine,
+                                           "adapter": adapter.strip() or "default", "k": k})
         manifest = state.manifest(settings.index_dir()) or {}
         with st.container(border=True):
             st.markdown("  \n".join(f"**{label}:** {value}" for label, value in status_rows(manifest, settings).items()))

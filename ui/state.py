@@ -22,10 +22,10 @@ from assistant.settings import Settings
 
 log = logging.getLogger("legal_assistant.ui")
 
-ENV = {"model": "LEGAL_ASSISTANT_MODEL", "index": "LEGAL_ASSISTANT_INDEX", "embedder": "LEGAL_ASSISTANT_EMBEDDER",
+ENV = {"model": "LEGAL_ASSISTANT_MODEL", "engine": "LEGAL_ASSISTANT_ENGINE", "index": "LEGAL_ASSISTANT_INDEX", "embedder": "LEGAL_ASSISTANT_EMBEDDER",
        "adapter": "LEGAL_ASSISTANT_ADAPTER", "min_dense_score": "LEGAL_ASSISTANT_MIN_DENSE_SCORE",
        "support_check": "LEGAL_ASSISTANT_SUPPORT_CHECK"}  # "flag": the debug view of unverified sentences  # home: LEGAL_ASSISTANT_HOME, read by Settings itself
-GENERATOR_FIELDS = ("model", "adapter", "openai_base_url", "openai_model", "home")
+GENERATOR_FIELDS = ("model", "engine", "adapter", "openai_base_url", "openai_model", "home")
 
 
 def base_settings() -> Settings:

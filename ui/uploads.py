@@ -17,11 +17,13 @@ from typing import Callable, Iterable
 
 import streamlit as st
 
+from assistant.corpus.files import SUFFIXES
+from assistant.embed.base import NAMES as EMBEDDERS
 from assistant.settings import Settings
 from ui import impact as impact_ui
 from ui import state
 
-ALLOWED = ("txt", "md", "html", "htm", "pdf", "docx", "jsonl")
+ALLOWED = tuple(suffix.lstrip(".") for suffix in SUFFIXES)  # what the folder reader reads
 MAX_MB = 20
 MAX_BYTES = MAX_MB * 1024 * 1024
 
@@ -105,7 +107,7 @@ def update_settings(settings: Settings, manifest: dict | None) -> Settings:
     name = (manifest or {}).get("embedder")
     if isinstance(name, dict):
         name = name.get("name")
-    if name in ("minilm", "e5", "hashing"):
+    if name in EMBEDDERS:
         return settings.model_copy(update={"embedder": name})
     return settings
 

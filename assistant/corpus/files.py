@@ -1,4 +1,5 @@
-"""Documents from the user's own folder: .txt .md .html/.htm .pdf .docx .jsonl.
+"""Documents from the user's own folder: .txt .md .html/.htm .pdf .docx .jsonl, and .xml in e-Gov law XML
+(Japanese statutes, assistant/corpus/egov.py).
 
 `read_folder` never raises for a bad file: each one becomes a FileProblem(path, message) naming the
 file and the fix, and the other files are still read. `read_file` is the strict form for one file.
@@ -11,13 +12,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.corpus import formats, meta
+from assistant.corpus import egov, formats, meta
 from assistant.errors import InputError
 from assistant.text import detect_language
 from assistant.types import Document
 
 MAX_BYTES = 20 * 1024 * 1024
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".jsonl")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".jsonl", ".xml")  # .xml: e-Gov law XML
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def load_file(file: Path, root: Path, max_bytes: int) -> tuple[list[Document], l
         _check_size(file, shown, max_bytes)
         if file.suffix.lower() == ".jsonl":
             return _read_jsonl(file, shown)
+        if file.suffix.lower() == ".xml":
+            return [egov.read(file, shown, meta.checked(meta.sidecar(file, shown), shown))], []
         return [_document(file, shown)], []
     except InputError as error:
         return [], [FileProblem(shown, str(error))]

@@ -27,9 +27,9 @@ def front_matter(text: str) -> tuple[dict, str]:
 
 
 def sidecar(path: Path, shown: str) -> dict:
-    """Fields from `<file>.meta.json` next to the file; {} when there is none."""
-    meta_path = path.with_name(path.name + ".meta.json")
-    if not meta_path.is_file():
+    """Fields from `<file>.meta.json` (or `<stem>.meta.json`) next to the file; {} when there is none."""
+    meta_path = next((p for p in sidecar_paths(path) if p.is_file()), None)
+    if meta_path is None:
         return {}
     try:
         values = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -38,6 +38,11 @@ def sidecar(path: Path, shown: str) -> dict:
     if not isinstance(values, dict):
         raise InputError(f"{meta_path.name} must hold one JSON object of fields {', '.join(FIELDS)}", shown)
     return {k: v for k, v in values.items() if k in FIELDS}
+
+
+def sidecar_paths(path: Path) -> tuple[Path, Path]:
+    """Where a file's sidecar may lie: `law.md.meta.json` first, then `law.meta.json`."""
+    return path.with_name(path.name + ".meta.json"), path.with_name(path.stem + ".meta.json")
 
 
 def checked(values: dict, shown: str) -> dict:

@@ -15,6 +15,25 @@ from assistant.corpus.locate import package_dir
 from assistant.types import Document, Unit
 
 IN_FORCE = "现行有效"  # other statuses: 历史版本 (superseded version), 已被修改 (amended), 已废止 (repealed)
+PREFIX = "中华人民共和国"
+ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十\d]+)?$")
+
+
+def law_key(title: str) -> str:
+    """A law's name as questions and gold lists write it: without the prefix 中华人民共和国."""
+    return title.strip().removeprefix(PREFIX)
+
+
+def gold_key(name: str) -> str | None:
+    """An article's key: `中华人民共和国民法典第五十四条` -> `民法典第五十四条`; None without an article number."""
+    match = ARTICLE.search(name.strip())
+    return law_key(name[: match.start()]) + match.group() if match else None
+
+
+def passage_key(passage) -> str | None:
+    """The article key of an index passage: its law title + the article label in its hierarchy path."""
+    label = next((p for p in reversed(passage.path) if ARTICLE.fullmatch(p)), None)
+    return law_key(passage.title) + label if label else None
 
 
 def load(laws: list[str] | None = None, db: Path | None = None) -> Iterator[Document]:

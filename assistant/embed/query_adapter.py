@@ -12,6 +12,11 @@ embedder and language match the index (an index records its main language at bui
 it off, a folder path picks that adapter. It is applied only to questions in its language (`applies_to`):
 an English question over a Chinese index is searched with its plain vector.
 
+A card may carry a corpus `scope` ({"packs": [...]}): "auto" then picks the adapter only for an index built
+from those packs alone (its manifest's `sources`). The shipped adapter, trained on PRC lay questions, is
+scoped to the `prc` pack: on the Traditional Chinese `taiwan` rulings it cost a ruling (recall@10 96.6 with
+it, 98.3 without), and on a user's own folder nothing has measured it. A folder path applies it anywhere.
+
 A card may also carry `fusion` ({"lexical_weight": w, "rrf_k": k}): the fusion weights chosen with the
 adapter on its own training questions (assistant/train/query_adapter.py). An adapted dense ranking is
 better than a plain one, so BM25 deserves a different share; the retriever uses these for adapted
@@ -26,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embed.base import normalise
+from assistant.embed.base import Embedder, normalise
 from assistant.errors import InputError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "adapters"
@@ -72,7 +77,7 @@ class QueryAdapter:
         return folder
 
 
-def load(folder: Path | str, embedder=None) -> QueryAdapter:
+def load(folder: Path | str, embedder: Embedder | None = None) -> QueryAdapter:
     """The adapter in `folder`; InputError naming the folder and the fix when it is missing or does not
     fit the embedder."""
     folder = Path(folder)
@@ -97,7 +102,7 @@ def shipped() -> list[Path]:
     return sorted(p.parent for p in SHIPPED.glob(f"*/{MATRIX}"))
 
 
-def resolve(setting: str, embedder, manifest: dict) -> QueryAdapter | None:
+def resolve(setting: str, embedder: Embedder, manifest: dict) -> QueryAdapter | None:
     """The adapter a retriever should use: see the module docstring for the three settings."""
     if setting == "none":
         return None
@@ -106,6 +111,14 @@ def resolve(setting: str, embedder, manifest: dict) -> QueryAdapter | None:
     language = manifest.get("language")
     for folder in shipped():
         card = json.loads((folder / CARD).read_text(encoding="utf-8"))
-        if (card.get("embedder"), card.get("dim"), card.get("language")) == (embedder.name, embedder.dim, language):
+        fits = (card.get("embedder"), card.get("dim"), card.get("language")) == (embedder.name, embedder.dim, language)
+        if fits and in_scope(card, manifest):
             return load(folder, embedder)
     return None
+
+
+def in_scope(card: dict, manifest: dict) -> bool:
+    """Whether the index was built from the card's scope packs alone (a card without a scope: any index)."""
+    packs = (card.get("scope") or {}).get("packs")
+    sources = manifest.get("sources") or []
+    return packs is None or (bool(sources) and set(sources) <= set(packs))

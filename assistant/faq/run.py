@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from tqdm import tqdm
 
@@ -19,6 +19,9 @@ from assistant.faq.inputs import Row, read_questions
 from assistant.faq.outputs import check_output_path, open_output
 from assistant.faq.report import check_report_path, write_report
 from assistant.types import Answer, Citation, Hit
+
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ def row_key(row: Row, fp: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def answer_file(input_path, output_path, assistant, *, question_column: str | None = None, report=None,
+def answer_file(input_path, output_path, assistant: Answerer, *, question_column: str | None = None, report=None,
                 progress: Callable[[int, int], None] | None = None, limit: int | None = None) -> FaqSummary:
     """Answer the questions of `input_path` into `output_path` (CSV, JSONL or XLSX by extension).
 
@@ -106,7 +109,7 @@ def _pending(rows: list[Row], fp: dict, done: set[str], summary: FaqSummary) -> 
     return jobs
 
 
-def _run(jobs: list[Job], assistant, writer, summary: FaqSummary, progress) -> None:
+def _run(jobs: list[Job], assistant: Answerer, writer, summary: FaqSummary, progress) -> None:
     done, total = summary.skipped, summary.skipped + len(jobs)
     streak = 0
     with tqdm(total=total, initial=done, unit="q", file=sys.stderr, disable=None) as bar:
@@ -121,7 +124,7 @@ def _run(jobs: list[Job], assistant, writer, summary: FaqSummary, progress) -> N
             _report_progress(progress, done, total)
 
 
-def _with_hits(assistant, jobs: list[Job]) -> Iterator[tuple[Job, list[Hit] | None]]:
+def _with_hits(assistant: Answerer, jobs: list[Job]) -> Iterator[tuple[Job, list[Hit] | None]]:
     """Each job with its precomputed hits (None: ask() retrieves), retrieved BATCH jobs at a time."""
     for start in range(0, len(jobs), BATCH):
         batch = jobs[start: start + BATCH]
@@ -152,11 +155,11 @@ def _count(summary: FaqSummary, row: dict) -> None:
         summary.answered += 1
 
 
-def _retrieve(assistant, jobs: list[Job]) -> dict[str, list[Hit]]:
+def _retrieve(assistant: Answerer, jobs: list[Job]) -> dict[str, list[Hit]]:
     """Hits per job key: one batched search per distinct filter set. A failed search is left to ask()."""
-    retriever = getattr(assistant, "retriever", None)
-    if retriever is None or not _takes_hits(assistant):
+    if not _takes_hits(assistant):
         return {}
+    retriever = assistant.retriever
     groups: dict = {}
     for job in jobs:
         if not job.row.error:
@@ -172,12 +175,12 @@ def _retrieve(assistant, jobs: list[Job]) -> dict[str, list[Hit]]:
     return found
 
 
-def _takes_hits(assistant) -> bool:
+def _takes_hits(assistant: Answerer) -> bool:
     """Whether `ask` accepts precomputed hits; an assistant without it retrieves per question."""
     return "hits" in inspect.signature(assistant.ask).parameters
 
 
-def _answer(assistant, job: Job, hits: list[Hit] | None) -> tuple[dict, bool]:
+def _answer(assistant: Answerer, job: Job, hits: list[Hit] | None) -> tuple[dict, bool]:
     """The output row for one job, and whether the assistant was asked."""
     if job.row.error:
         return _error_row(job, assistant.settings, job.row.error), False

@@ -13,8 +13,9 @@ from assistant.generate.loading import MODELS
 from assistant.settings import REPO_ROOT, Settings
 
 ADAPTERS_DIR = REPO_ROOT / "assistant" / "adapters"
+NAMES = (*MODELS, "openai", "scripted")  # every value `settings.model` may take
 
-__all__ = ["Generator", "MODELS", "ADAPTERS_DIR", "get_generator", "resolve_adapter"]
+__all__ = ["Generator", "MODELS", "NAMES", "ADAPTERS_DIR", "get_generator", "resolve_adapter"]
 
 
 def resolve_adapter(model: str, adapter: str) -> Path | None:
@@ -40,8 +41,7 @@ def get_generator(settings: Settings) -> Generator:
 
         return OpenAIGenerator(settings.openai_base_url, settings.openai_model)
     if settings.model not in MODELS:
-        choices = ", ".join([*MODELS, "openai", "scripted"])
-        raise ModelMissing(f"Unknown model {settings.model!r}; choose one of {choices}.")
+        raise ModelMissing(f"Unknown model {settings.model!r}; choose one of {', '.join(NAMES)}.")
     adapter = resolve_adapter(settings.model, settings.adapter)
     if settings.engine == "llamacpp":
         from assistant.generate.llamacpp import LlamaCppGenerator

@@ -6,6 +6,11 @@ pieces is the number of tokens. An adapter with a `scope.json` (assistant/genera
 questions in its languages; for the others the adapter is switched off for that answer. One answer is
 generated at a time (a lock): switching is safe under concurrent asks, and on a small CPU parallel
 generations only split the same cores.
+
+Speed (profiled in issue 22; figures in docs/RESULTS.md, "Speed"): the model answers in bf16 where the CPU
+multiplies bf16 natively, else fp32 (`loading.answering_dtype`); each answer runs on the physical cores
+that other work leaves free (`loading.spare_cores`), because torch's threads wait for each other after every
+operation and one stalled thread stalls the answer; `load` runs a short warm-up generation.
 """
 from __future__ import annotations
 
@@ -20,9 +25,8 @@ from transformers.generation.streamers import BaseStreamer
 
 from assistant.generate import scope
 from assistant.generate.base import END, drain
-from assistant.generate.loading import generation_call, load_model
+from assistant.generate.loading import answering_dtype, generation_call, load_model, spare_cores
 from assistant.prompts import language_of, question_of
-
 
 
 class _TokenPieces(BaseStreamer):
@@ -62,16 +66,25 @@ class _StopWhen(StoppingCriteria):
 
 
 class HFGenerator:
-    def __init__(self, model, tokenizer, name: str, adapter: str = "", languages: frozenset[str] | None = None):
+    def __init__(self, model, tokenizer, name: str, adapter: str = "", languages: frozenset[str] | None = None,
+                 threads: int | None = None):
         self.model, self.tokenizer = model, tokenizer
+        self.threads = threads  # torch threads per answer; None: the physical cores not busy at its start
         self.name, self.adapter = name, adapter
         self.languages = languages  # the adapter's scope; None: every question
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, name: str, cache_dir: Path, adapter: Path | None = None) -> "HFGenerator":
-        model, tokenizer = load_model(name, cache_dir, adapter)
-        return cls(model, tokenizer, name, str(adapter) if adapter else "", scope.languages(adapter))
+    def load(cls, name: str, cache_dir: Path, adapter: Path | None = None, dtype: str | None = None) -> "HFGenerator":
+        """The model in `dtype` (default: bf16 where the CPU has bf16 instructions, else fp32), warmed up."""
+        model, tokenizer = load_model(name, cache_dir, adapter, dtype or answering_dtype())
+        generator = cls(model, tokenizer, name, str(adapter) if adapter else "", scope.languages(adapter))
+        generator.warm_up()
+        return generator
+
+    def warm_up(self) -> None:
+        """One short generation, so that torch's lazy set-up is paid at load, not by the first answer."""
+        list(self.stream([{"role": "user", "content": "Hello"}], 2))
 
     def adapter_for(self, messages: list[dict]) -> str:
         """The adapter that answers these messages: "" when their question is outside its languages."""
@@ -91,6 +104,7 @@ class HFGenerator:
             plain = bool(self.adapter) and not self.adapter_for(messages)  # the base model answers this one
             inputs = self._inputs(messages)
             with self._lock, self.model.disable_adapter() if plain else nullcontext(), torch.inference_mode():
+                torch.set_num_threads(self.threads or spare_cores())
                 runner, inputs, _ = (self.model.get_base_model(), inputs, 0) if plain else generation_call(self.model, inputs)
                 runner.generate(
                     **inputs, max_new_tokens=max_new_tokens, do_sample=False, streamer=pieces,

@@ -34,7 +34,7 @@ from typing import Iterator
 from assistant.errors import GenerationError, InputError, ModelMissing
 from assistant.generate import scope
 from assistant.generate.base import END, drain
-from assistant.generate.loading import gguf_path
+from assistant.generate.loading import gguf_path, physical_cores
 from assistant.prompts import language_of, question_of
 
 XLLAMACPP = "xllamacpp==2026.10.11549"  # the pin of pyproject's `scale` extra
@@ -220,7 +220,7 @@ def _server(model_file: Path, lora: Path | None, n_ctx: int, threads: int | None
     params.model.path = str(model_file)
     params.n_ctx = n_ctx
     params.n_parallel = 1  # one answer at a time (the lock); parallel slots only split 2 cores
-    params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads or os.cpu_count() or 1
+    params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads or physical_cores()
     params.sampling.temp = 0.0
     params.verbosity = -1  # quiet: errors come back as exceptions or error chunks
     params.api_keys = [secrets.token_hex(16)]  # the side HTTP port answers no one
@@ -240,8 +240,12 @@ class LlamaCppGenerator:
     engine = "llamacpp"
 
     def __init__(self, server, name: str, adapter: str = "", languages: frozenset[str] | None = None,
-                 lora: Path | None = None):
+                 lora: Path | None = None, cache_prompt: bool = False):
         self._server = server
+        # True: a request reuses the cached prefix it shares with the one before (the system prompt, a
+        # conversation's earlier turns) and skips re-reading it; off by default because the reused prefix
+        # changes the arithmetic, so the same messages could give another text than a replay of the record.
+        self.cache_prompt = cache_prompt
         self.name, self.adapter = name, adapter
         self.languages = languages  # the adapter's scope; None: every question
         self.lora = lora  # the converted adapter file, loaded as LoRA id 0
@@ -249,12 +253,13 @@ class LlamaCppGenerator:
 
     @classmethod
     def load(cls, name: str, cache_dir: Path, adapter: Path | None = None, n_ctx: int = N_CTX,
-             threads: int | None = None) -> "LlamaCppGenerator":
+             threads: int | None = None, cache_prompt: bool = False) -> "LlamaCppGenerator":
+        """`threads`: default the physical cores (SMT siblings only slow llama.cpp's matrix loops down)."""
         _xllamacpp()  # the install hint before any conversion work
         model_file = gguf_path(name, cache_dir)
         lora = lora_gguf(name, Path(adapter), cache_dir) if adapter else None
         server = _server(model_file, lora, n_ctx, threads)
-        return cls(server, name, str(adapter) if adapter else "", scope.languages(adapter), lora)
+        return cls(server, name, str(adapter) if adapter else "", scope.languages(adapter), lora, cache_prompt)
 
     def adapter_for(self, messages: list[dict]) -> str:
         """The adapter that answers these messages: "" when their question is outside its languages."""
@@ -264,7 +269,7 @@ class LlamaCppGenerator:
 
     def request(self, messages: list[dict], max_new_tokens: int) -> dict:
         body = {"messages": messages, "max_tokens": max_new_tokens, "temperature": 0.0, "stream": True,
-                "cache_prompt": False}  # reusing a cached prefix changes the arithmetic, hence maybe the text
+                "cache_prompt": self.cache_prompt}
         if self.lora is not None:  # unnamed adapters would keep their last scale: always send it
             body["lora"] = [{"id": 0, "scale": 1.0 if self.adapter_for(messages) else 0.0}]
         return body

@@ -136,14 +136,13 @@ def _dequantize(name: str, cache_dir: Path):
     return model, tokenizer
 
 
-def model_folder(name: str, cache_dir: Path) -> Path:
-    """`<cache_dir>/models/<name>/` holding the dequantized model and tokenizer; built once, atomically."""
-    target = Path(cache_dir) / "models" / name
+def _save(build, target: Path) -> Path:
+    """Write `build()`'s (model, tokenizer) to `target` atomically, unless a finished copy is there."""
     if (target / "config.json").exists():
         return target
-    model, tokenizer = _dequantize(name, Path(cache_dir))
+    model, tokenizer = build()
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
@@ -156,12 +155,78 @@ def model_folder(name: str, cache_dir: Path) -> Path:
     return target
 
 
-def load_model(name: str, cache_dir: Path, adapter: str | Path | None = None):
-    """(model, tokenizer) in fp32 and eval mode, with an optional peft adapter folder applied."""
+def _cast(folder: Path, dtype: str):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    folder = model_folder(name, cache_dir)
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype="float32")
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype)
+    tie_lm_head(model)
+    return model, AutoTokenizer.from_pretrained(folder)
+
+
+def model_folder(name: str, cache_dir: Path, dtype: str = "float32") -> Path:
+    """`<cache_dir>/models/<name>/` holding the dequantized model (fp32) and tokenizer, built once, atomically;
+    for another dtype a copy cast from it, `<name>-<dtype>/`, so that loading maps only the bytes it keeps
+    (loading bf16 from the fp32 files peaked at 3.2 GB for qwen-0.5b: both copies were resident)."""
+    fp32 = _save(lambda: _dequantize(name, Path(cache_dir)), Path(cache_dir) / "models" / name)
+    if dtype == "float32":
+        return fp32
+    return _save(lambda: _cast(fp32, dtype), Path(cache_dir) / "models" / f"{name}-{dtype}")
+
+
+def answering_dtype() -> str:
+    """"bfloat16" where the CPU multiplies bf16 natively (AVX512-BF16 or AMX), else "float32".
+
+    On such a CPU bf16 roughly halves the time to first token and speeds decoding by half again
+    (DESIGN.md, "Engines"); without those instructions torch emulates bf16 and is slower than fp32."""
+    import torch
+
+    native = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)() or \
+        getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)()
+    return "bfloat16" if native else "float32"
+
+
+def physical_cores() -> int:
+    """Physical cores this process may run on (SMT siblings counted once): the thread count at which the
+    engines stop getting faster. Falls back to the logical CPUs where the topology is not readable."""
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    cores = set()
+    for cpu in cpus:
+        topology = Path(f"/sys/devices/system/cpu/cpu{cpu}/topology")
+        try:
+            cores.add(((topology / "physical_package_id").read_text(), (topology / "core_id").read_text()))
+        except OSError:
+            return len(cpus)
+    return max(len(cores), 1)
+
+
+def spare_cores(samples: int = 3) -> int:
+    """Physical cores that other work is not using right now, at least 1: the physical cores less the threads
+    /proc/loadavg counts as runnable besides the caller (the most over `samples` readings 10 ms apart).
+
+    torch's threads meet at a barrier after every operation, so a thread that waits for a busy core stalls
+    them all: on 2 cores shared with other jobs, 2 threads gave 0.2 tokens/s and a 19 s first token where
+    1 thread gave 3 tokens/s and 6 s (SmolLM2, 1,100-token prompt; docs/RESULTS.md, "Speed")."""
+    import time
+
+    cores, busy = physical_cores(), 0
+    for i in range(samples):
+        try:
+            runnable = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):
+            return cores
+        busy = max(busy, runnable - 1)
+        if i + 1 < samples:
+            time.sleep(0.01)
+    return max(1, cores - busy)
+
+
+def load_model(name: str, cache_dir: Path, adapter: str | Path | None = None, dtype: str = "float32"):
+    """(model, tokenizer) in eval mode, with an optional peft adapter folder applied. fp32 unless `dtype`
+    says otherwise (training and evaluation keep fp32; answering uses `answering_dtype()`)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder = model_folder(name, cache_dir, dtype)
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype)
     tokenizer = AutoTokenizer.from_pretrained(folder)
     tie_lm_head(model)
     if adapter:

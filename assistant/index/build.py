@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from assistant.index import db, dense, manifest, versions
 from assistant.index.lock import writer_lock
 from assistant.index.text import TEXT_FORMAT, index_text
 from assistant.types import Passage
+
+if TYPE_CHECKING:
+    from assistant.embed.base import Embedder
 
 BATCH = 256
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed); True: a tqdm bar
@@ -35,7 +39,7 @@ class IndexReport:
     notes: tuple[str, ...] = ()
 
 
-def build_index(dir: Path, passages: list[Passage], embedder, *, index_type: str = "flat",
+def build_index(dir: Path, passages: list[Passage], embedder: Embedder, *, index_type: str = "flat",
                 corpus_hashes: dict[str, str] | None = None, progress: Progress | None = None,
                 chunker_version: str | None = None, extra: dict | None = None) -> IndexReport:
     """Embed every passage and publish a new version of the index at `dir`.
@@ -49,7 +53,7 @@ def build_index(dir: Path, passages: list[Passage], embedder, *, index_type: str
         return full_build(root, unique(passages), embedder, settings, progress, start)
 
 
-def update_index(dir: Path, passages: list[Passage], embedder, *, corpus_hashes: dict[str, str] | None = None,
+def update_index(dir: Path, passages: list[Passage], embedder: Embedder, *, corpus_hashes: dict[str, str] | None = None,
                  progress: Progress | None = None, chunker_version: str | None = None,
                  index_type: str | None = None, extra: dict | None = None) -> IndexReport:
     """Publish a version holding exactly `passages`, embedding only ids the live version lacks.
@@ -96,7 +100,7 @@ def diff(live: Path, wanted: list[Passage]) -> tuple[list[Passage], list[Passage
     return added, kept, sorted((all_ids - {p.id for p in wanted}) | stale)
 
 
-def full_build(root: Path, passages: list[Passage], embedder, settings: dict, progress: Progress | None,
+def full_build(root: Path, passages: list[Passage], embedder: Embedder, settings: dict, progress: Progress | None,
                start: float) -> IndexReport:
     vectors = embed(embedder, [index_text(p) for p in passages], progress)
     with versions.staging(root) as staged:
@@ -106,7 +110,7 @@ def full_build(root: Path, passages: list[Passage], embedder, settings: dict, pr
     return report(len(passages), 0, 0, info, start)
 
 
-def publish(root: Path, staged: Path, embedder, settings: dict, start: float) -> dict:
+def publish(root: Path, staged: Path, embedder: Embedder, settings: dict, start: float) -> dict:
     """Write the FAISS index and the manifest for the staged SQLite file, then swap it live.
 
     `settings`: index_type, chunker_version, corpus_hashes, and extra (caller fields: copied to the
@@ -130,7 +134,7 @@ def publish(root: Path, staged: Path, embedder, settings: dict, start: float) ->
     return written
 
 
-def embed(embedder, texts: list[str], progress: Progress | bool | None) -> np.ndarray:
+def embed(embedder: Embedder, texts: list[str], progress: Progress | bool | None) -> np.ndarray:
     """Vectors for `texts` in their order, embedded in batches of similar length."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)

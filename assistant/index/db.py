@@ -125,6 +125,13 @@ def passages(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Passage]:
     return {record[0]: to_passage(record) for record in records}
 
 
+def provision_rows(conn: sqlite3.Connection) -> list[tuple[str, str, int, str, str, bool | None]]:
+    """(id, doc_id, ordinal, cite, title, in_force) of every passage: what find-by-citation reads."""
+    rows = conn.execute("SELECT id, doc_id, ordinal, cite, title, in_force FROM passages")
+    return [(pid, doc_id, ordinal, cite, title, None if f is None else bool(f))
+            for pid, doc_id, ordinal, cite, title, f in rows]
+
+
 def neighbours(conn: sqlite3.Connection, passage_id: str, n: int) -> list[Passage]:
     """Passages of the same document within `n` positions of this one, in document order."""
     records = conn.execute(

@@ -13,6 +13,7 @@ import numpy as np
 
 from assistant.errors import IndexError_
 from assistant.index import db, dense, lexical, manifest, versions
+from assistant.provisions import Provisions
 from assistant.types import Filters, Passage
 
 EXACT_LIMIT = 4096  # filtered searches over at most this many passages are scored exactly
@@ -33,6 +34,9 @@ class Index:
         pairs = db.row_ids(conn)
         self._id_of = dict(pairs)
         self._row_of = {pid: row for row, pid in pairs}
+        self._provisions: Provisions | None = None
+        self._postings: lexical.Postings | None = None
+        self._expansion: dict[int, str] = {}
 
     @property
     def count(self) -> int:
@@ -63,6 +67,13 @@ class Index:
         with self._lock:
             return db.neighbours(self._conn, passage_id, n)
 
+    def provisions(self) -> Provisions:
+        """Passages by law name and pinpoint, for find-by-citation; read from SQLite on first use."""
+        with self._lock:
+            if self._provisions is None:
+                self._provisions = Provisions(db.provision_rows(self._conn))
+            return self._provisions
+
     def filter_ids(self, filters: Filters | None) -> set[str] | None:
         """Ids matching the filters, or None when there is nothing to filter on."""
         if filters is None or filters.is_empty():
@@ -70,11 +81,20 @@ class Index:
         with self._lock:
             return db.filter_ids(self._conn, filters)
 
+    def expand(self, texts: dict[str, str]) -> None:
+        """From now on BM25 reads each text as part of its passage (passage id -> text; document expansion,
+        assistant/index/expansion.py). Passage text, vectors and what is shown do not change."""
+        with self._lock:
+            self._expansion = {self._row_of[i]: t for i, t in texts.items() if i in self._row_of}
+            self._postings = None
+
     def lexical_search(self, query: str, k: int, allowed: set[str] | None = None) -> Scored:
         """BM25 top-k (passage id, score) for the query, among `allowed` ids if given."""
         rows = None if allowed is None else {self._row_of[i] for i in allowed if i in self._row_of}
         with self._lock:
-            found = lexical.search(self._conn, query, k, rows)
+            if self._postings is None:  # read once: the version is never written again
+                self._postings = lexical.Postings(self._conn, self._expansion)
+            found = self._postings.search(query, k, rows)
         return [(self._id_of[row], score) for row, score in found]
 
     def dense_search(self, qvecs: np.ndarray, k: int, allowed: set[str] | None = None) -> list[Scored]:

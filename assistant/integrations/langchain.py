@@ -10,7 +10,7 @@ retrieved passages (no second search), so citations are verified exactly as in `
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
@@ -19,6 +19,9 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel,
 from pydantic import ConfigDict
 
 from assistant.types import Filters, Hit
+
+if TYPE_CHECKING:
+    from assistant.protocols import Answerer
 
 
 def to_document(hit: Hit) -> LCDocument:
@@ -42,7 +45,7 @@ class LegalRetriever(BaseRetriever):
         return [to_document(h) for h in hits]
 
 
-def make_chain(assistant, filters: Filters | None = None) -> Runnable:
+def make_chain(assistant: Answerer, filters: Filters | None = None) -> Runnable:
     """Runnable: {"question": str, "history": [...]?} -> Answer.to_dict() (with verified citations)."""
     retriever = LegalRetriever(retriever=assistant.retriever, k=assistant.settings.k, filters=filters)
 

@@ -30,8 +30,19 @@ from pathlib import Path
 import numpy as np
 
 from assistant.index.text import index_text
-from assistant.ingest import (IngestResult, absolute, corpus_hashes, default_name, embedder_name, load_documents,
-                              main_language, save_signals, to_passages, unique, write_index)
+from assistant.ingest import (
+    IngestResult,
+    absolute,
+    corpus_hashes,
+    default_name,
+    embedder_name,
+    load_documents,
+    main_language,
+    save_signals,
+    to_passages,
+    unique,
+    write_index,
+)
 from assistant.settings import Settings
 from assistant.types import Document, Passage, Unit
 

@@ -16,15 +16,18 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import get_args
 
 import torch
+
+from assistant.types import TuningMethod
 
 RECIPES = Path(__file__).with_name("recipes")
 
 
 @dataclass
 class Recipe:
-    method: str = "lora"  # "lora" or "ptuning"
+    method: str = get_args(TuningMethod)[0]  # one of TuningMethod
     base: str = "qwen-0.5b"
     r: int = 8
     alpha: int = 16
@@ -142,7 +145,7 @@ def peft_config(recipe: Recipe):
     if recipe.method == "ptuning":
         return PromptEncoderConfig(task_type=TaskType.CAUSAL_LM, num_virtual_tokens=recipe.num_virtual_tokens,
                                    encoder_hidden_size=recipe.encoder_hidden_size)
-    raise ValueError(f"unknown method {recipe.method!r}: use lora or ptuning")
+    raise ValueError(f"unknown method {recipe.method!r}: use {' or '.join(get_args(TuningMethod))}")
 
 
 def wrap_model(model, recipe: Recipe):

@@ -11,8 +11,8 @@ are split in FOLDS folds and each fold is scored by an adapter fitted on the oth
 scores come the abstention floor (`min_score`) and the fusion weights (`fusion`: the `FUSION_GRID`
 point with the best recall@10 of RRF between that adapted dense ranking and BM25, the defaults on a tie).
 
-Held out, never trained on (`held_out`): the answering model's dev split (assistant.train.data) and a
-third of the other questions by hash. The retrieval bench draws its questions from the held-out ones
+Held out, never trained on (`held_out`): the frozen test split and the answering model's dev split
+(assistant.train.data), and a third of the other questions by hash. The retrieval bench draws its questions from the held-out ones
 and checks that none of them is in the card's list of training questions.
 
     .venv/bin/python -m assistant.train.query_adapter --out runs/query-adapter      # or: make query-adapter
@@ -21,22 +21,21 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import re
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
+from assistant.corpus.prc import PREFIX, gold_key, passage_key
 from assistant.embed.query_adapter import FUSION_FIELDS, SHIPPED, QueryAdapter
 from assistant.settings import Settings
 
-PREFIX = "中华人民共和国"
-ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十\d]+)?$")
 LAWS = tuple(PREFIX + law for law in ("民法典", "刑法", "劳动合同法", "商标法", "著作权法"))
 NAME = "e5-lecoqa-query"
-HELD_OUT_RULE = "LeCoQA query_id in the answering model's dev split, or sha1('retrieval:' + query_id) % 3 == 0"
+SCOPE = {"packs": ["prc"]}  # where "auto" applies it: trained and measured on PRC law only (embed/query_adapter.py)
+HELD_OUT_RULE = ("LeCoQA query_id in the frozen test split (assistant.train.data.FROZEN_RULE), in the answering "
+                 "model's dev split, or sha1('retrieval:' + query_id) % 3 == 0")
 DEFAULTS = {"l2": 0.01, "epochs": 30, "tau": 0.05, "lr": 1e-3, "batch": 64, "seed": 0}
 FLOOR_PERCENTILE = 5  # min_score: this percentile of the training questions' out-of-fold best passage score
 FOLDS = 5
@@ -45,25 +44,11 @@ FUSION_DEFAULT = {name: Settings.model_fields[name].default for name in FUSION_F
 CANDIDATES, TOP = 50, 10  # as the retriever: 50 candidates a side (Settings.candidates), recall@10
 
 
-def law_key(title: str) -> str:
-    return title.strip().removeprefix(PREFIX)
-
-
-def gold_key(name: str) -> str | None:
-    """`中华人民共和国民法典第五十四条` -> `民法典第五十四条`; None without an article number."""
-    match = ARTICLE.search(name.strip())
-    return law_key(name[: match.start()]) + match.group() if match else None
-
-
-def passage_key(passage) -> str | None:
-    """The gold key of an index passage: its law title + the article label in its hierarchy path."""
-    label = next((p for p in reversed(passage.path) if ARTICLE.fullmatch(p)), None)
-    return law_key(passage.title) + label if label else None
-
-
 def held_out(query_id, dev_ids: set) -> bool:
+    from assistant.train.data import frozen_test
+
     digest = hashlib.sha1(f"retrieval:{query_id}".encode("utf-8")).hexdigest()
-    return query_id in dev_ids or int(digest, 16) % 3 == 0
+    return frozen_test(query_id) or query_id in dev_ids or int(digest, 16) % 3 == 0
 
 
 def lecoqa_dev_ids(path: Path | str) -> set:
@@ -181,7 +166,7 @@ def corpus_index(folder: Path, embedder, laws=LAWS):
 def train(out: Path, data_path: Path | None = None, **params) -> QueryAdapter:
     """Build the corpus index if needed, train on the non-held-out questions, save to `out`/adapter."""
     from assistant.embed import get_embedder
-    from assistant.train.data import LECOQA, load_lecoqa
+    from assistant.train.data import LECOQA, load_lecoqa, write_lecoqa_notice
 
     params = {**DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
     out, t0 = Path(out), time.perf_counter()
@@ -196,7 +181,7 @@ def train(out: Path, data_path: Path | None = None, **params) -> QueryAdapter:
     pairs = [(i, row) for i, (_, _, rows) in enumerate(chosen) for row in rows]
     delta, losses = fit(queries, vectors, pairs, **params)
     card = {
-        "name": NAME, "embedder": embedder.name, "dim": embedder.dim, "language": "zh",
+        "name": NAME, "embedder": embedder.name, "dim": embedder.dim, "language": "zh", "scope": SCOPE,
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data": {"source": str(data_path or LECOQA), "questions": len(chosen), "pairs": len(pairs),
                  "held_out": HELD_OUT_RULE, "training_query_ids": sorted(q for q, _, _ in chosen)},
@@ -218,6 +203,8 @@ def train(out: Path, data_path: Path | None = None, **params) -> QueryAdapter:
                               "the retriever uses it for adapted questions where the settings keep their defaults")
     card["seconds"] = round(time.perf_counter() - t0, 1)
     adapter.save(out / "adapter")
+    write_lecoqa_notice(out / "adapter", "a 384 x 384 query-vector correction fitted on LeCoQA-train questions and "
+                        "their gold articles (assistant/train/query_adapter.py)", data_path or LECOQA)
     fusion = card["fusion"]
     print(f"query adapter: fusion lexical_weight {fusion['lexical_weight']}, rrf_k {fusion['rrf_k']} "
           f"(out-of-fold recall@{TOP} {fusion[f'recall@{TOP}']} vs {fusion[f'recall@{TOP} at the defaults']} "

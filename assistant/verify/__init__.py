@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from assistant.prompts import REFUSALS, refusal_for
-from assistant.text import (MARKER, language_of, normalize, script_of, split_sentences, strip_markers, terms,
-                            traditional)
+from assistant.text import MARKER, language_of, normalize, script_of, split_sentences, strip_markers, terms, traditional
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
 from assistant.verify.anchor import Anchor, anchor, window
-from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 from assistant.verify.polarity import keeps_polarity
+from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 
 ANCHOR_MIN = 1.0  # share of a sentence's content terms its span must hold: all of them
 FLAG = "[unsupported]"

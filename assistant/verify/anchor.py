@@ -86,7 +86,10 @@ def anchor(claim: str, hits: Sequence[Hit], cited: Sequence[int] = ()) -> Anchor
                 candidates.append(Anchor(n, span, coverage(wanted, span, p.cite, title), False))
     if not candidates:
         return None
-    key = lambda a: (a.coverage, -len(a.span))
+
+    def key(a: Anchor) -> tuple:
+        return a.coverage, -len(a.span)
+
     own = [a for a in candidates if a.n in cited]
     best = max(own, key=key) if own else None
     overall = max(candidates, key=key)

@@ -7,17 +7,15 @@ Run: pytest -m integration tests/integration/test_adapter_qwen.py  (first run de
 import pytest
 import torch
 
-from assistant.text import parse_markers
 from assistant.generate import resolve_adapter
 from assistant.generate.hf import HFGenerator
 from assistant.generate.loading import load_model
 from assistant.pipeline import Assistant
 from assistant.prompts import build_messages
 from assistant.settings import Settings
+from assistant.text import parse_markers
 from assistant.types import Hit
 from tests.conftest import PASSAGES, make_passage
-
-pytestmark = pytest.mark.integration
 
 
 def hits(language: str) -> list[Hit]:
@@ -27,12 +25,12 @@ def hits(language: str) -> list[Hit]:
 
 @pytest.fixture(scope="module")
 def tuned():
-    model, tokenizer = load_model("qwen-0.5b", Settings().cache_dir(), adapter=resolve_adapter("qwen-0.5b", "default"))
-    return HFGenerator(model, tokenizer, "qwen-0.5b", adapter="default")
+    """As the app serves it: the CPU's dtype (bf16 where it has bf16 instructions), adapter scoped by scope.json."""
+    return HFGenerator.load("qwen-0.5b", Settings().cache_dir(), resolve_adapter("qwen-0.5b", "default"))
 
 
 def test_adapter_changes_the_base_models_logits(tuned):
-    base, tokenizer = load_model("qwen-0.5b", Settings().cache_dir())
+    base, tokenizer = load_model("qwen-0.5b", Settings().cache_dir(), dtype=str(tuned.model.dtype).removeprefix("torch."))
     ids = tokenizer("Question: What does Article 21 protect? Answer:", return_tensors="pt")
     with torch.no_grad():
         assert not torch.allclose(base(**ids).logits, tuned.model(**ids).logits, atol=1e-3)

@@ -41,7 +41,6 @@ def assistant(tmp_path_factory) -> Assistant:
     return Assistant(settings)
 
 
-@pytest.mark.integration
 def test_sample_file_is_answered_in_two_runs_without_duplicates(tmp_path, assistant):
     output, report = tmp_path / "answers.csv", tmp_path / "report.html"
     first = answer_file(SAMPLE, output, assistant, limit=6)

@@ -2,15 +2,12 @@
 
 Run: pytest -m integration tests/integration/test_generate_hf.py  (first run dequantizes, ~20 s)
 """
-import time
-
 import pytest
 
+from assistant.generate import loading
 from assistant.generate.hf import HFGenerator
 from assistant.generate.loading import load_model, model_folder
 from assistant.settings import Settings
-
-pytestmark = pytest.mark.integration
 
 MESSAGES = [
     {"role": "system", "content": "Answer in one short sentence."},
@@ -47,10 +44,30 @@ def test_closing_the_stream_early_is_clean(smol):
     assert "".join(smol.stream(MESSAGES, 4))
 
 
-def test_cached_folder_reloads(smol, cache_dir):
+def test_cached_folder_reloads_without_dequantizing(smol, cache_dir, monkeypatch):
     folder = model_folder("smollm2", cache_dir)
     assert (folder / "config.json").exists() and (folder / "tokenizer_config.json").exists()
-    started = time.perf_counter()
+    written = {path: path.stat().st_mtime_ns for path in folder.iterdir()}
+
+    def dequantize(*args):
+        raise AssertionError("the cached folder should be loaded, not the GGUF dequantized again")
+
+    monkeypatch.setattr(loading, "_dequantize", dequantize)
     model, tokenizer = load_model("smollm2", cache_dir)
-    assert time.perf_counter() - started < 10 and not model.training
+    assert not model.training
+    assert {path: path.stat().st_mtime_ns for path in folder.iterdir()} == written  # nothing rewritten
     assert tokenizer.apply_chat_template(MESSAGES, tokenize=False, add_generation_prompt=True)
+
+
+def test_load_answers_in_the_cpus_dtype_warmed_up(cache_dir, monkeypatch):
+    calls = []
+    monkeypatch.setattr(HFGenerator, "warm_up", lambda self: calls.append(self.name))
+    gen = HFGenerator.load("smollm2", cache_dir)
+    assert str(gen.model.dtype) == f"torch.{loading.answering_dtype()}" and calls == ["smollm2"]
+    assert str(HFGenerator.load("smollm2", cache_dir, dtype="float32").model.dtype) == "torch.float32"
+
+
+def test_bf16_keeps_the_fp32_answer_on_a_short_prompt(smol, cache_dir):
+    bf16 = HFGenerator.load("smollm2", cache_dir, dtype="bfloat16")
+    assert "".join(bf16.stream(MESSAGES, 8)) == "".join(smol.stream(MESSAGES, 8))
+

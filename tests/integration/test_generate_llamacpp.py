@@ -16,8 +16,6 @@ from assistant.settings import Settings
 from tests.integration.test_generate_hf import MESSAGES
 
 pytest.importorskip("xllamacpp")
-pytestmark = pytest.mark.integration
-
 
 
 class Counting:

@@ -7,17 +7,15 @@ import json
 import pytest
 import torch
 
+from assistant.errors import InputError
+from assistant.evaluate.run import generate
+from assistant.generate.hf import HFGenerator
 from assistant.generate.loading import load_model
 from assistant.settings import Settings
 from assistant.train.corpus import make_passage
 from assistant.train.data import Example
-from assistant.errors import InputError
-from assistant.evaluate.run import generate
-from assistant.generate.hf import HFGenerator
 from assistant.train.lora import Recipe, fit, save_adapter, train, wrap_model
 from assistant.types import Hit
-
-pytestmark = pytest.mark.integration
 
 COI = "Constitution of India"
 ARTICLES = {

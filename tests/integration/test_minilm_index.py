@@ -10,8 +10,6 @@ from assistant.retrieve import Retriever
 from assistant.settings import Settings
 from tests.conftest import make_passage
 
-pytestmark = pytest.mark.integration
-
 ARTICLES = {
     "Art. 12": "In this Part, unless the context otherwise requires, the State includes the Government and Parliament "
     "of India and the Government and the Legislature of each of the States.",

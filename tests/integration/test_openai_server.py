@@ -16,8 +16,6 @@ from assistant.errors import GenerationError, ModelMissing  # noqa: E402
 from assistant.generate.openai import OpenAIGenerator  # noqa: E402
 from assistant.scale.server import LlamaServer  # noqa: E402
 
-pytestmark = pytest.mark.integration
-
 ARTICLES = """Article 21. Protection of life and personal liberty.
 No person shall be deprived of his life or personal liberty except according to procedure established by law.
 

@@ -7,8 +7,6 @@ from assistant.chunking import chunk
 from assistant.corpus import PACKS, load_pack, load_source
 from assistant.errors import InputError, ModelMissing
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="module")
 def india():

@@ -19,8 +19,6 @@ from assistant.ingest import ingest  # noqa: E402
 from assistant.scale import ray_build  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
-pytestmark = pytest.mark.integration
-
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "folder"
 QUERIES = ["What does Article 21 protect?", "freedom of speech and expression",
            "abolition of untouchability", "processing of personal data"]

@@ -8,8 +8,6 @@ from assistant.pipeline import Assistant
 from assistant.record import make_record, replay
 from assistant.settings import Settings
 
-pytestmark = pytest.mark.integration
-
 
 class Recording:
     """Wraps a generator and keeps the raw text of each generation (the Answer may be a refusal)."""

@@ -121,8 +121,7 @@ def kill9(proc: subprocess.Popen) -> int:
 def writer_main(raw: str) -> None:
     """Subprocess body: build or update `folder` with a slowed, stage-announcing write path."""
     from assistant.embed.hashing import HashingEmbedder
-    from assistant.index import build, db, dense, manifest, versions
-    from assistant.index import build_index, update_index
+    from assistant.index import build, build_index, db, dense, manifest, update_index, versions
 
     args = json.loads(raw)
     paused = []

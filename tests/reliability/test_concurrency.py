@@ -12,8 +12,18 @@ import pytest
 from assistant.errors import IndexLocked
 from assistant.index import build_index, manifest, open_index, update_index
 from assistant.retrieve import Retriever
-from tests.reliability.conftest import (NEW, OLD, ROOT, count, kill9, passages, search_count, settings_for,
-                                        start_writer, wait_for)
+from tests.reliability.conftest import (
+    NEW,
+    OLD,
+    ROOT,
+    count,
+    kill9,
+    passages,
+    search_count,
+    settings_for,
+    start_writer,
+    wait_for,
+)
 
 READER = """
 import json, sys, time

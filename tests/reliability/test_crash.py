@@ -11,8 +11,7 @@ import pytest
 
 from assistant.errors import AssistantError
 from assistant.index import NoIndex, build_index, open_index, update_index
-from tests.reliability.conftest import (NEW, OLD, count, kill9, passages, search_count, start_writer,
-                                        wait_for)
+from tests.reliability.conftest import NEW, OLD, count, kill9, passages, search_count, start_writer, wait_for
 
 # (stage the writer is paused at, is the new version live when it dies there?)
 STAGES = [("STAGE embed", False), ("STAGE insert", False), ("STAGE save", False), ("STAGE write", False),

@@ -7,8 +7,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from assistant.chunking import chunk
 from assistant.corpus import FileProblem, read_folder

@@ -221,3 +221,9 @@ def test_batch_tab_answers_an_uploaded_faq_and_offers_the_file(ui_home):
     assert download.label == "Download faq-answered.csv"
     summary, name, data = at.session_state["faq_result"]
     assert name == "faq-answered.csv" and SENTENCE in data.decode() and CITE in data.decode()
+
+
+def test_named_provision_missing_from_the_index_is_a_warning(ui_home):
+    at = ask(run_app(), "Does Article 999 of the Constitution of India protect personal liberty?")
+    assert "not in this index: Article 999 of the Constitution of India" in last_answer(at).notice
+    assert any("not in this index: Article 999" in w.value for w in at.warning)

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from assistant.verify import FLAG
 from assistant.types import Answer, Hit, Passage
+from assistant.verify import FLAG
 from tests.ui.test_app import QUESTION, SENTENCE, ask, last_answer, run_app, texts
 from tests.ui.ui_corpus import INDEX, NEW_RULING
 from ui import grounding, impact, signals

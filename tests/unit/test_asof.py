@@ -1,8 +1,15 @@
 """As-of-date restriction: statute versions in force, rulings decided by then, undated documents flagged."""
 import pytest
 
-from assistant.asof import (AsOfIndex, as_of_filter, describe_versions, load_validity, save_validity, status,
-                            validity_table)
+from assistant.asof import (
+    AsOfIndex,
+    as_of_filter,
+    describe_versions,
+    load_validity,
+    save_validity,
+    status,
+    validity_table,
+)
 from assistant.errors import InputError
 from assistant.index import open_index
 from assistant.types import Document, Hit, Unit

@@ -2,10 +2,21 @@
 on hand-made Answer objects."""
 import pytest
 
-from bench.answers import (answer_rate, citation_ok, citation_precision, gold_citations, gold_hit, interleaved,
-                           load_questions, matches_gold, refusal_accuracy, score, seen_in_training,
-                           trained_cites)
 from assistant.types import Answer, Citation, Hit, Passage
+from bench.answers import (
+    answer_rate,
+    citation_ok,
+    citation_precision,
+    gold_citations,
+    gold_hit,
+    interleaved,
+    load_questions,
+    matches_gold,
+    refusal_accuracy,
+    score,
+    seen_in_training,
+    trained_cites,
+)
 
 
 def passage(pid: str, cite: str) -> Passage:

@@ -13,7 +13,7 @@ def test_a_child_does_not_report_its_parents_peak():
     ballast[::4096] = b"x" * len(ballast[::4096])
     parent = peak_rss_mb()
     child = float(subprocess.run([sys.executable, "-c", CHILD], cwd=REPO_ROOT, capture_output=True, text=True,
-                                 check=True).stdout)
+                                 check=True, timeout=300).stdout)
     del ballast
     assert parent > 400
     assert child < parent - 300

@@ -1,11 +1,18 @@
 """The per-pack retrieval section's hit rules (bench/retrieval_packs.py, bench/baselines.py) on hand-made data."""
 from types import SimpleNamespace
 
+from bench import BENCH_DIR
 from bench.baselines import covers
 from bench.retrieval import Question
-from bench import BENCH_DIR
-from bench.retrieval_packs import (PLANS, baseline_rankings, cited_docs, gold_in, project_rankings, read_questions,
-                                   unresolved)
+from bench.retrieval_packs import (
+    PLANS,
+    baseline_rankings,
+    cited_docs,
+    gold_in,
+    project_rankings,
+    read_questions,
+    unresolved,
+)
 
 Q = Question(0, "What does Article 21 protect?", frozenset({"Art. 21"}))
 

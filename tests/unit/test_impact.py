@@ -3,9 +3,9 @@ import json
 
 import pytest
 
+from assistant.errors import InputError
 from assistant.generate.scripted import ScriptedGenerator
 from assistant.impact import ImpactReport, compare, impact, load_answers, run_impact, save_answers
-from assistant.errors import InputError
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 

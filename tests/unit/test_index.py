@@ -323,3 +323,14 @@ def test_ivfpq_index_reranks_with_exact_scores(tmp_path):
     allowed = {p.id for p in passages[:50]}
     small = index.dense_search(queries[:1], k=5, allowed=allowed)[0]
     assert [pid for pid, _ in small] == [passages[i].id for i in np.argsort(-exact[0, :50])[:5]]
+
+
+def test_one_question_is_searched_on_one_thread_and_a_batch_on_all(tmp_index, hashing_embedder):
+    import faiss
+
+    index = open_index(tmp_index)
+    one = index.dense_search(hashing_embedder.embed_queries(["personal liberty"]), k=3)
+    assert faiss.omp_get_max_threads() == 1
+    batch = index.dense_search(hashing_embedder.embed_queries(["personal liberty"] * dense.SERIAL_BELOW), k=3)
+    assert faiss.omp_get_max_threads() == dense.THREADS
+    assert batch[0] == one[0]

@@ -1,4 +1,4 @@
-"""CJK-aware tokenisation and FTS5 BM25 scoring."""
+"""CJK-aware tokenisation and in-memory BM25, checked against SQLite FTS5's own bm25()."""
 import sqlite3
 
 from assistant.index import lexical
@@ -27,11 +27,6 @@ def test_indic_words_stay_whole():
     assert lexical.tokenize("संविधान अनुच्छेद") == ["संविधान", "अनुच्छेद"]
 
 
-def test_match_expression_quotes_distinct_tokens():
-    assert lexical.match_expression("life, life and liberty") == '"life" OR "liberty"'
-    assert lexical.match_expression("the of and") == ""
-
-
 def search_db(texts):
     conn = sqlite3.connect(":memory:")
     conn.execute(lexical.SCHEMA)
@@ -39,29 +34,59 @@ def search_db(texts):
     return conn
 
 
+def search(texts, query, k, allowed_rows=None):
+    return lexical.Postings(search_db(texts)).search(query, k, allowed_rows)
+
+
+def fts5_bm25(conn, query):
+    """SQLite's own BM25 for the query's distinct tokens OR-ed: the reference the in-memory scores match."""
+    expression = " OR ".join(f'"{t}"' for t in dict.fromkeys(lexical.tokenize(query)))
+    return dict(conn.execute("SELECT rowid, -bm25(lex) FROM lex WHERE lex MATCH ?", (expression,)))
+
+
 def test_bm25_ranks_the_matching_passage_first():
-    conn = search_db(["freedom of speech", "personal liberty and life", "equality before the law"])
-    found = lexical.search(conn, "life and personal liberty", k=3)
+    found = search(["freedom of speech", "personal liberty and life", "equality before the law"],
+                   "life and personal liberty", k=3)
     assert [row for row, _ in found] == [2]
     assert found[0][1] > 0
 
 
 def test_bm25_finds_chinese_substrings():
-    conn = search_db(["用人单位应当订立书面劳动合同", "试用期不得超过一个月", "劳动者可以解除合同"])
-    rows = [row for row, _ in lexical.search(conn, "没有签书面合同怎么办", k=3)]
+    rows = [row for row, _ in search(["用人单位应当订立书面劳动合同", "试用期不得超过一个月", "劳动者可以解除合同"],
+                                     "没有签书面合同怎么办", k=3)]
     assert rows[0] == 1
 
 
 def test_allowed_rows_restrict_results_and_keep_k():
-    conn = search_db(["life one", "life two", "life three", "nothing"])
-    assert {row for row, _ in lexical.search(conn, "life", k=5, allowed_rows={2, 3, 4})} == {2, 3}
-    assert len(lexical.search(conn, "life", k=1, allowed_rows={3})) == 1
+    postings = lexical.Postings(search_db(["life one", "life two", "life three", "nothing"]))
+    assert {row for row, _ in postings.search("life", k=5, allowed_rows={2, 3, 4})} == {2, 3}
+    assert postings.search("life", k=1, allowed_rows={3}) == [(3, postings.search("life", k=3)[2][1])]
+    assert postings.search("life", k=5, allowed_rows=set()) == []
 
 
-def test_queries_of_punctuation_or_fts_syntax_are_safe():
-    conn = search_db(['quoted "text" here'])
-    assert lexical.search(conn, "?!", k=3) == []
-    assert lexical.search(conn, 'AND OR NOT "', k=3) == []
+def test_queries_without_known_tokens_and_empty_tables_find_nothing():
+    assert search(['quoted "text" here'], "?!", k=3) == []
+    assert search(['quoted "text" here'], 'AND OR NOT "', k=3) == []
+    assert search([], "life", k=3) == []
+    assert search(["life"], "life", k=0) == []
+
+
+TEXTS = ["第一条 为了保护民事主体的合法权益，调整民事关系，制定本法。", "第二条 民法调整平等主体的自然人、法人之间的人身关系和财产关系。",
+         "Article 21. No person shall be deprived of his life or personal liberty except according to procedure.",
+         "Article 14. The State shall not deny to any person equality before the law.", "劳动合同 试用期 试用期 不得超过六个月",
+         "life life life liberty", "民事主体从事民事活动，应当遵循诚信原则。"]
+
+
+def test_scores_and_order_equal_sqlite_fts5_bm25():
+    conn = search_db(TEXTS)
+    postings = lexical.Postings(conn)
+    for query in ["民事主体的权益", "personal liberty and life", "试用期多长", "the State and the law", "life"]:
+        found = postings.search(query, k=len(TEXTS))
+        reference = fts5_bm25(conn, query)
+        assert {row for row, _ in found} == set(reference)
+        for row, score in found:
+            assert abs(score - reference[row]) < 1e-4 * max(1.0, abs(score))
+        assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
 
 
 def test_plurals_match_singulars():

@@ -2,6 +2,7 @@
 
 The real model runs in tests/integration/test_generate_llamacpp.py.
 """
+import os
 import re
 import sys
 import time
@@ -109,3 +110,30 @@ def test_without_xllamacpp_the_engine_says_how_to_install_it(monkeypatch, tmp_pa
         get_generator(Settings(model="smollm2", adapter="none", engine="llamacpp", home=tmp_path))
     pyproject = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert f'"{XLLAMACPP}"' in pyproject  # the hint installs the pinned version
+
+
+def test_prompt_cache_is_off_unless_asked():
+    assert LlamaCppGenerator(FakeServer([]), "smollm2").request(MESSAGES, 4)["cache_prompt"] is False
+    assert LlamaCppGenerator(FakeServer([]), "smollm2", cache_prompt=True).request(MESSAGES, 4)["cache_prompt"] is True
+
+
+def test_threads_default_to_the_physical_cores(monkeypatch, tmp_path):
+    from assistant.generate import loading
+
+    assert 1 <= loading.physical_cores() <= os.cpu_count()
+    monkeypatch.setattr(loading.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    real = loading.Path
+
+    def topology(path):  # cpus 0,1 and 2,3 are SMT siblings of two cores
+        text = str(path)
+        for cpu in range(4):
+            text = text.replace(f"/sys/devices/system/cpu/cpu{cpu}/", f"{tmp_path}/cpu{cpu}/")
+        return real(text)
+
+    for cpu in range(4):
+        (tmp_path / f"cpu{cpu}" / "topology").mkdir(parents=True)
+        (tmp_path / f"cpu{cpu}" / "topology" / "physical_package_id").write_text("0")
+        (tmp_path / f"cpu{cpu}" / "topology" / "core_id").write_text(str(cpu // 2))
+    monkeypatch.setattr(loading, "Path", topology)
+    assert loading.physical_cores() == 2
+

@@ -128,6 +128,9 @@ class WithInjected:
     def search(self, query, k=None, filters=None):
         return [*self.real.search(query, k, filters)[:2], Hit(passage=INJECTED, score=0.01, dense=0.5, rank=3)]
 
+    def named(self, query, filters=None):
+        return self.real.named(query, filters)
+
 
 def test_prompt_injection_in_a_passage_is_not_obeyed(settings):
     def gullible(messages):  # a model that follows the instruction inside passage [3]
@@ -175,3 +178,10 @@ def test_the_answer_names_the_adapter_that_answered(settings):
     assert Assistant(settings, generator=gen).ask(QUESTION).adapter == "tuned-zh"
     gen.adapter_for = lambda messages: ""  # a scoped adapter leaves this English question to the base model
     assert Assistant(settings, generator=gen).ask(QUESTION).adapter == ""
+
+
+def test_a_named_provision_missing_from_the_index_is_noted_on_the_answer(settings):
+    reply = "No person shall be deprived of his life or personal liberty except according to procedure established by law [1]."
+    answer = make(settings, reply).ask("Does Article 999 protect personal liberty?")
+    assert "not in this index: Article 999" in answer.notice and answer.to_dict()["notice"] == answer.notice
+    assert make(settings, reply).ask("What does Article 21 protect?").notice == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.corpus.prc import gold_key
 from assistant.embed import query_adapter
 from assistant.embed.base import normalise
 from assistant.embed.query_adapter import QueryAdapter, load, resolve
@@ -11,7 +12,8 @@ from assistant.errors import InputError
 from assistant.index import open_index
 from assistant.retrieve import Retriever
 from assistant.settings import Settings
-from assistant.train.query_adapter import examples, fit, gold_key, held_out
+from assistant.train.data import frozen_test
+from assistant.train.query_adapter import examples, fit, held_out
 
 
 def card(dim: int, **more) -> dict:
@@ -51,6 +53,17 @@ def test_auto_picks_a_shipped_adapter_only_for_its_embedder_and_language(tmp_pat
     assert resolve(str(tmp_path / "hashing-zh"), hashing_embedder, {"language": "en"}) is not None
 
 
+def test_auto_keeps_a_scoped_adapter_to_indexes_built_from_its_packs_alone(tmp_path, hashing_embedder, monkeypatch):
+    QueryAdapter(np.zeros((hashing_embedder.dim,) * 2, np.float32),
+                 card(hashing_embedder.dim, language="zh", scope={"packs": ["prc"]})).save(tmp_path / "prc-only")
+    monkeypatch.setattr(query_adapter, "SHIPPED", tmp_path)
+    assert resolve("auto", hashing_embedder, {"language": "zh", "sources": ["prc"]}) is not None
+    assert resolve("auto", hashing_embedder, {"language": "zh", "sources": ["taiwan"]}) is None
+    assert resolve("auto", hashing_embedder, {"language": "zh", "sources": ["prc", "/srv/rulings"]}) is None
+    assert resolve("auto", hashing_embedder, {"language": "zh"}) is None  # sources not recorded: not measured
+    assert resolve(str(tmp_path / "prc-only"), hashing_embedder, {"language": "zh"}) is not None  # asked for by path
+
+
 def test_the_retriever_searches_with_the_adapted_query(tmp_index, hashing_embedder, tmp_path):
     index = open_index(tmp_index)
     dim = hashing_embedder.dim
@@ -85,7 +98,10 @@ def test_fit_learns_to_map_questions_to_their_gold_passages():
 def test_held_out_questions_are_never_training_examples():
     assert held_out("q-dev", {"q-dev"})
     shares = [held_out(i, set()) for i in range(3000)]
-    assert 0.30 < sum(shares) / len(shares) < 0.37
+    assert 0.45 < sum(shares) / len(shares) < 0.55  # a quarter frozen, then a third of the rest
+    frozen = [i for i in range(3000) if frozen_test(i)]
+    assert 0.22 < len(frozen) / 3000 < 0.28 and all(held_out(i, set()) for i in frozen)
+    assert frozen_test(frozen[0]) and frozen == [i for i in range(3000) if frozen_test(i)]  # fixed, not drawn
     records = [{"query_id": i, "问题": f"问题{i}", "match_name": ["中华人民共和国民法典第十条"]} for i in range(60)]
     keys = ["民法典第十条", None, "民法典第十条", "刑法第一条"]
     chosen = examples(records, keys, dev_ids={0, 1})

@@ -34,6 +34,9 @@ def recorded(assistant, filters=None):
 def test_record_fields(assistant, tmp_path):
     answer, rec = recorded(assistant)
     assert rec["index"]["version"] == "v000001" and rec["embedder"] == "hashing" and rec["model"] == "scripted"
+    assert rec["engine"] == assistant.settings.engine == "torch"
+    llama = assistant.settings.model_copy(update={"engine": "llamacpp"})
+    assert make_record(answer, llama, assistant.retriever.index.manifest, [])["engine"] == "llamacpp"
     assert rec["generation"] == {"greedy": True, "do_sample": False, "max_new_tokens": 64, "temperature": 0}
     assert [p["id"] for p in rec["passages"]] == [h.passage.id for h in answer.hits]
     assert rec["prompt_sha256"] == prompt_hash(assistant.generator.calls[-1]) and rec["adapter_sha256"] is None

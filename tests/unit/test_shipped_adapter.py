@@ -39,16 +39,19 @@ def test_ptuning_adapter_beside_it_is_made_by_its_committed_recipe():
     assert (folder / "adapter_model.safetensors").stat().st_size < 2**20
 
 
-def test_shipped_query_adapter_fits_e5_on_chinese_indexes_and_never_saw_a_held_out_question():
+def test_shipped_query_adapter_fits_e5_on_prc_indexes_and_never_saw_a_held_out_question():
     from types import SimpleNamespace
 
-    from assistant.embed.query_adapter import SHIPPED as QUERY_ADAPTERS, resolve
+    from assistant.embed.query_adapter import SHIPPED as QUERY_ADAPTERS
+    from assistant.embed.query_adapter import resolve
     from assistant.train.data import LECOQA, load_lecoqa
     from assistant.train.query_adapter import held_out, lecoqa_dev_ids
 
     e5 = SimpleNamespace(name="e5", dim=384)
-    adapter = resolve("auto", e5, {"language": "zh"})
+    adapter = resolve("auto", e5, {"language": "zh", "sources": ["prc"]})
     assert adapter is not None and adapter.folder == QUERY_ADAPTERS / "e5-lecoqa-query"
+    for sources in (["taiwan"], ["prc", "/home/firm/rulings"], []):  # it cost taiwan a ruling; folders: unmeasured
+        assert resolve("auto", e5, {"language": "zh", "sources": sources}) is None
     assert resolve("auto", e5, {"language": "ko"}) is None and resolve("auto", e5, {"language": "en"}) is None
     assert adapter.delta.shape == (384, 384) and (adapter.folder / "adapter.npy").stat().st_size < 2**20
     trained = set(adapter.card["data"]["training_query_ids"])

@@ -2,13 +2,12 @@
 import re
 
 import pytest
+import torch
 
 from assistant.prompts import build_messages, refusal_for
 from assistant.train import data as d
 from assistant.train.corpus import ArticleSet, make_passage
-import torch
-
-from assistant.train.lora import collate, encode, encode_all, lr_at, micro_batches, Recipe, step_loss
+from assistant.train.lora import Recipe, collate, encode, encode_all, lr_at, micro_batches, step_loss
 
 LAW = "中华人民共和国劳动合同法"
 TEXTS = {
@@ -183,7 +182,7 @@ def test_log_stats_counts_a_step_rerun_after_resume_once(tmp_path):
 
     steps = [(1, 3.0, 40.0), (2, 2.5, 38.0), (3, 9.9, 60.0), (3, 2.0, 39.0), (4, 1.5, 41.0)]  # step 3 logged twice
     (tmp_path / "train_log.jsonl").write_text(
-        "".join(json.dumps({"step": s, "loss": l, "seconds": t}) + "\n" for s, l, t in steps), encoding="utf-8")
+        "".join(json.dumps({"step": s, "loss": loss, "seconds": t}) + "\n" for s, loss, t in steps), encoding="utf-8")
     stats = log_stats(tmp_path)
     assert stats["steps"] == 4 and stats["losses"] == [3.0, 2.5, 2.0, 1.5] and stats["s_per_step"] == 40.0
     assert log_stats(tmp_path, upto=2)["losses"] == [3.0, 2.5]
