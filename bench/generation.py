@@ -14,7 +14,7 @@ project picks (`answering_dtype`: bf16 on a CPU with AVX512-BF16 or AMX, else fp
 runs in fp32, and the row "greedy tokens, dtype vs fp32" counts the first 64 tokens they share.
 
 Engine overhead (default model only, after the peak RSS is read): a plain `AutoModelForCausalLM` of the
-same folder and dtype is loaded beside the project's generator and warmed up; then, 3 times (quick:
+same folder and dtype is loaded beside the project's generator and warmed up; then, 5 times (quick:
 once), interleaved: raw `generate(max_new_tokens=1)` on the same prompt's tokens with the torch threads
 the project is about to pick (`spare_cores`), the project's `HFGenerator.stream` to its first piece, and
 raw `generate` again on torch's default threads (the physical cores). Raw calls run in a worker thread
@@ -195,7 +195,7 @@ def measure_child(name: str, dtype: str, prompt_file: Path, runs: int, max_new_t
               "prompt_tokens": prompt_tokens, "runs": runs, "peak_rss_mb": peak_rss_mb(),
               "torch_threads": __import__("torch").get_num_threads(), "auto_dtype": answering_dtype()}
     if name == DEFAULT_MODEL and dtype == "auto":
-        result.update(overhead(gen, messages, runs))
+        result.update(overhead(gen, messages, 2 * runs - 1))
     return result
 
 

