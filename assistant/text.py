@@ -35,7 +35,9 @@ NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60"
                      "ninety": "90", "hundred": "100", "thousand": "1000", "twenty-four": "24", "half": "1/2",
                      "one-third": "1/3", "two-thirds": "2/3", "one-half": "1/2", "one-fourth": "1/4"})
 NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
-ZH_FIGURE = re.compile(r"[零一二两三四五六七八九十百千万亿半]+(?=[个年月日天岁周倍元次人项%]|以上|以下|以内)")
+# a Chinese numeral before a unit; not an ordinal (第三人 "a third party", 第十条 "Article 10")
+ZH_FIGURE = re.compile(r"(?<![第零一二两三四五六七八九十百千万亿半])[零一二两三四五六七八九十百千万亿半]+"
+                       r"(?=[个年月日天岁周倍元次人项%]|以上|以下|以内)")
 
 
 def language_of(text: str) -> str:

@@ -22,7 +22,7 @@ from assistant.verify.anchor import Anchor, coverage, heading, spans
 Similarity = Callable[[str, list[str]], Sequence[float]]  # the question's cosine with each span
 DENSE_SPANS = 32
 FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|high)\b|\bwhat (?:age|percentage|"
-                             r"share|fine|amount|rate|sum|salary|penalty)\b|\bwithin how\b|多少|几[年月日天个岁次]|多久|"
+                             r"share|fine|amount|rate|sum|salary|penalty)\b|\bwithin how\b|多少|几[年月日天个岁次成]|多久|"
                              r"多长|多大|多高|比例|百分之", re.IGNORECASE)
 
 

@@ -11,7 +11,7 @@ from assistant.types import Hit, Passage
 from assistant.verify import FLAG, check, check_sentence, is_refusal
 from assistant.verify.lead import is_yes_no, settle, strip_lead
 from assistant.verify.polarity import keeps_polarity, polarity
-from assistant.verify.relevance import Gate
+from assistant.verify.relevance import Gate, asks_figure
 
 
 def constitution() -> dict[int, str]:
@@ -81,6 +81,8 @@ def test_invented_figures_and_loose_claims_are_not_served(hits):
         verdict = check("q", draft, hits)
         assert verdict.refused and not verdict.citations, draft
     assert numbers("within twenty-four hours, 三个月, 6 years") == {"24", "三", "6"}
+    assert numbers("禁止有配偶者與第三人間發生性行為，依第十九条") == set()  # ordinals are not figures
+    assert asks_figure("補償金是依公告現值加幾成計算？") and not asks_figure("房東可以隨時調漲房租嗎？")
 
 
 def test_only_verified_sentences_are_served_and_flagging_is_a_debug_view(hits):
