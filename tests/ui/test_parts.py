@@ -30,8 +30,9 @@ def test_status_rows_from_manifest():
                        Settings(model="qwen-0.5b", adapter="none"))
     assert rows == {"Documents": "3", "Passages": "7", "Embedder": "minilm", "Model": "qwen-0.5b",
                     "Adapter": "none", "Query adapter": "none", "Last update": "2026-01-02 03:04:05"}
-    chinese = {"embedder": "e5", "dim": 384, "language": "zh"}
+    chinese = {"embedder": "e5", "dim": 384, "language": "zh", "sources": ["prc"]}
     assert status_rows(chinese, Settings())["Query adapter"] == "e5-lecoqa-query"
+    assert status_rows({**chinese, "sources": ["taiwan"]}, Settings())["Query adapter"] == "none"  # out of scope
     assert status_rows(chinese, Settings(query_adapter="none"))["Query adapter"] == "none"
     assert status_rows(chinese, Settings(query_adapter="/nowhere"))["Query adapter"].startswith("cannot load")
 
