@@ -191,8 +191,6 @@ def test_a_true_sentence_about_something_else_is_off_point(hits):
 
 
 def test_a_quantity_question_is_answered_only_by_a_span_stating_one(hits):
-    from assistant.verify.relevance import asks_figure
-
     assert asks_figure("Within how many days must a petition be filed?") and asks_figure("试用期最长多久？")
     assert not asks_figure("Can a child be employed in a factory?")
     # Art. 22 holds the question's words and a figure; Art. 21 holds words but no figure: off point
