@@ -1,7 +1,7 @@
 """As-of-date retrieval: only statute versions in force on a date, and rulings decided on or before it.
 
 A validity table (doc id -> start/end dates, with per-article overrides) is built from Documents at
-ingest time and stored as `validity.json` next to the index, because a Passage only carries its
+ingest time and stored as `validity.json` inside each index version, because a Passage only carries its
 document's date and current in-force flag. Rules for a passage on date D:
 
 - statute: start <= D < end; start is the effective / entry-into-force / commencement date (else the
@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.fsutil import write_text_atomic
 from assistant.types import Document, Filters, Hit, Passage
 
 FILE = "validity.json"
@@ -109,13 +108,14 @@ def _inserted(text: str) -> list[str]:
     return [n for n in dict.fromkeys(numbers) if re.search(r"[A-Z]$", n)]  # 21A yes; "Article 19(2)" no
 
 
-def save_validity(folder: Path, table: dict) -> Path:
-    path = Path(folder) / FILE
-    return write_text_atomic(path, json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True))
+def validity_json(table: dict) -> str:
+    """The text of a version's validity.json (ingest hands it to the index writer)."""
+    return json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 def load_validity(folder: Path) -> dict:
-    """The table saved next to the index, or {} (then only passage dates are used)."""
+    """The table saved in an index version folder (`Index.folder`: give the version being served), or {}
+    when it has none (then only passage dates are used)."""
     path = Path(folder) / FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
@@ -191,7 +191,7 @@ def as_of_retriever(retriever, date: str, table: dict | None = None, undated: st
     from assistant.retrieve import Retriever
 
     if table is None:
-        table = load_validity(Path(retriever.index.folder).parent.parent)
+        table = load_validity(Path(retriever.index.folder))  # the version this retriever searches
     return Retriever(AsOfIndex(retriever.index, date, table, undated), retriever.embedder, retriever.settings,
                      retriever.query_adapter)
 

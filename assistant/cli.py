@@ -118,7 +118,7 @@ def cmd_index_info(args) -> int:
 
     settings = make_settings(args)
     manifest = read_manifest(settings.index_dir(args.name or settings.index))
-    print(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
+    print(json.dumps(manifest.raw, indent=2, ensure_ascii=False, default=str))
     return 0
 
 
@@ -138,7 +138,7 @@ def print_versions(args, assistant: Answerer, hits) -> None:
     if getattr(args, "as_of", None):
         from assistant.asof import describe_versions, load_validity
 
-        print(describe_versions(hits, args.as_of, load_validity(assistant.settings.index_dir())))
+        print(describe_versions(hits, args.as_of, load_validity(assistant.retriever.index.folder)))  # served version
 
 
 def cmd_search(args) -> int:

@@ -5,7 +5,7 @@ or "憲法第8條"). Edges run from a citing document to what it cites, taken fr
 decisions' cited statutes and interpretations, India cases' articles) and from citations found by
 regex in document text ("Article 21", "Art. 14", "§ 5", "第十条", "AIR 1973 SC 1461", "(2017) 10 SCC 1",
 "釋字第384號"). Flags: provisions amended or repealed (India amendments), law versions superseded or
-repealed (PRC). Saved as JSON (never pickle) next to the index: `<index dir>/graph.json`.
+repealed (PRC). Saved as JSON (never pickle) inside each index version: `<index dir>/versions/<v>/graph.json`.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.fsutil import write_text_atomic
 from assistant.types import Document
 
 FILE = "graph.json"
@@ -101,10 +100,9 @@ class CitationGraph:
         edges = [tuple(e) for e in data["edges"]]
         return cls(dict(data["nodes"]), edges, dict(data.get("aliases", {})), {e[:2] for e in edges})
 
-    def save(self, path: Path) -> Path:
-        path = Path(path)
-        path = path / FILE if path.is_dir() else path
-        return write_text_atomic(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1))
+    def to_json(self) -> str:
+        """The text of a version's graph.json (ingest hands it to the index writer)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     @classmethod
     def load(cls, path: Path) -> "CitationGraph":

@@ -101,29 +101,30 @@ def ingest(sources: list[str], settings: Settings, *, name: str | None = None, u
     if dry_run:
         return result
     extra = {"sources": [absolute(s) for s in sources], "language": main_language(docs)}
-    result.report = write_index(target, passages, embedder, settings, corpus_hashes(docs), extra, update, progress)
-    save_signals(target, docs)
+    result.report = write_index(target, passages, embedder, settings, corpus_hashes(docs), extra, update, progress,
+                                files=signal_files(docs))
     return result
 
 
-def save_signals(target: Path, docs: list[Document]) -> None:
-    """Beside the index: statute validity dates (as-of answering) and the citation graph."""
-    from assistant.asof import save_validity, validity_table
-    from assistant.graph import build_graph
+def signal_files(docs: list[Document]) -> dict[str, str]:
+    """Statute validity dates (as-of answering) and the citation graph of `docs`, as files for the index
+    version built from them: written inside it, so they always describe the version that is served."""
+    from assistant import asof, graph
 
-    save_validity(target, validity_table(docs))
-    build_graph(docs).save(target)
+    return {asof.FILE: asof.validity_json(asof.validity_table(docs)), graph.FILE: graph.build_graph(docs).to_json()}
 
 
 def write_index(target: Path, passages: list[Passage], embedder: Embedder, settings: Settings, hashes, extra, update,
-                progress):
+                progress, files: dict[str, str] | None = None):
+    """Build or update the index at `target`; either way the manifest records the chunker that cut `passages`."""
     from assistant.chunking import CHUNKER_VERSION
     from assistant.index import build_index, update_index
 
     if update:
-        return update_index(target, passages, embedder, corpus_hashes=hashes, extra=extra, progress=progress)
+        return update_index(target, passages, embedder, corpus_hashes=hashes, chunker_version=CHUNKER_VERSION,
+                            extra=extra, progress=progress, files=files)
     return build_index(target, passages, embedder, index_type=settings.index_type, corpus_hashes=hashes,
-                       chunker_version=CHUNKER_VERSION, extra=extra, progress=progress)
+                       chunker_version=CHUNKER_VERSION, extra=extra, progress=progress, files=files)
 
 
 def recorded_sources(target: Path) -> list[str]:
@@ -131,7 +132,7 @@ def recorded_sources(target: Path) -> list[str]:
     from assistant.index import read_manifest
 
     try:
-        return list(read_manifest(target).get("sources", []))
+        return list(read_manifest(target).sources)
     except FileNotFoundError:
         return []
 

@@ -56,7 +56,7 @@ class Assistant:
 
             wanted = None if self.settings.embedder == "auto" else self.settings.embedder
             index = open_index(self.settings.index_dir(), wanted)
-            self._retriever = configured(index, get_embedder(index.manifest["embedder"]), self.settings)
+            self._retriever = configured(index, get_embedder(index.manifest.embedder), self.settings)
         return self._retriever
 
     @property

@@ -7,12 +7,15 @@ here; `Index`, `Retriever` and `Answerer` describe what `index.store.Index`, `re
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Protocol, runtime_checkable
 
 from assistant.embed.base import Embedder
 from assistant.generate.base import Generator
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit, Passage
+
+if TYPE_CHECKING:
+    from assistant.index.manifest import Manifest
 
 __all__ = ["Answerer", "Embedder", "Generator", "Index", "Retriever"]
 
@@ -22,7 +25,7 @@ class Index(Protocol):
     """One published index version: passages by id, filters, and the two searches."""
 
     folder: Path
-    manifest: dict
+    manifest: Manifest
 
     def get(self, ids: list[str]) -> list[Passage]: ...
 

@@ -19,6 +19,7 @@ from assistant.errors import IndexError_
 from assistant.types import Answer, Filters
 
 if TYPE_CHECKING:
+    from assistant.index.manifest import Manifest
     from assistant.protocols import Answerer, Embedder, Index
 
 FORMAT = 1
@@ -57,7 +58,7 @@ def messages_for(answer: Answer, history: list[dict] | None = None) -> list[dict
     return build_messages(answer.question, answer.hits, history)
 
 
-def make_record(answer: Answer, settings, index_manifest: dict, prompt_messages: list[dict] | None = None,
+def make_record(answer: Answer, settings, index_manifest: Manifest, prompt_messages: list[dict] | None = None,
                 generation_settings: dict | None = None, *, filters: Filters | None = None,
                 history: list[dict] | None = None) -> dict:
     """A JSON-ready record of one answer (see the module docstring)."""
@@ -70,9 +71,9 @@ def make_record(answer: Answer, settings, index_manifest: dict, prompt_messages:
         "filters": None if filters is None else _filters_dict(filters),
         "answer": answer.text, "answer_sha256": sha256_text(answer.text), "refused": answer.refused,
         "draft_sha256": sha256_text(answer.draft),  # the model's own text, before verification
-        "index": {"name": settings.index, "version": index_manifest["version"],
-                  "built_at": index_manifest.get("built_at"), "count": index_manifest.get("count")},
-        "embedder": index_manifest["embedder"], "model": answer.model,
+        "index": {"name": settings.index, "version": index_manifest.version,
+                  "built_at": index_manifest.built_at, "count": index_manifest.count},
+        "embedder": index_manifest.embedder, "model": answer.model,
         "engine": settings.engine,  # how a packaged model ran: torch or llamacpp (greedy text may differ)
         "adapter": answer.adapter,
         "adapter_sha256": adapter_hash(answer.adapter),

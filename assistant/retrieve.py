@@ -47,7 +47,7 @@ class Retriever:
     (assistant/embed/query_adapter.py) corrects the query vectors before the dense search."""
 
     def __init__(self, index, embedder, settings, query_adapter=None):
-        built, dim = index.manifest["embedder"], index.manifest["dim"]
+        built, dim = index.manifest.embedder, index.manifest.dim
         if (built, dim) != (embedder.name, embedder.dim):
             raise IndexError_(
                 f"the index was built with '{built}' ({dim}-d) but the retriever got '{embedder.name}' "

@@ -214,7 +214,7 @@ def make_assistant(model: str, adapter: str, index_dir: Path, max_new_tokens: in
     if max_new_tokens:
         settings = settings.model_copy(update={"max_new_tokens": max_new_tokens})
     index = open_index(index_dir)
-    retriever = Retriever(index, get_embedder(index.manifest["embedder"]), settings)
+    retriever = Retriever(index, get_embedder(index.manifest.embedder), settings)
     assistant = Assistant(settings, retriever=retriever)
     assistant.generator  # load the model before timing anything  # noqa: B018
     return assistant

@@ -93,7 +93,7 @@ def fixed_prompt(ctx: Context) -> tuple[list[dict], int]:
 
     folder, _ = india_index(ctx)
     index = open_index(folder)
-    hits = Retriever(index, get_embedder(index.manifest["embedder"]), Settings(k=20)).search(QUESTION, k=20)
+    hits = Retriever(index, get_embedder(index.manifest.embedder), Settings(k=20)).search(QUESTION, k=20)
     best = None
     for n in range(1, len(hits) + 1):
         messages = build_messages(QUESTION, hits[:n])

@@ -74,7 +74,7 @@ def run(ctx: Context) -> list[dict]:
     memory = [1000 * timed(lambda q=q: index.lexical_search(q, 50))[0] for q in queries]
     sqlite = [1000 * timed(lambda q=q: fts5(index, q, 50))[0] for q in queries]
     with_e5 = [h + e for h, e in zip(hybrid, encode)]
-    subset = (f"full prc pack, {index.count} passages, flat, {index.manifest['embedder']} vectors; "
+    subset = (f"full prc pack, {index.count} passages, flat, {index.manifest.embedder} vectors; "
               f"{len(queries)} LeCoQA questions, each timed once")
     rows = [row(f"query latency p{p}, full prc, no reranking (hybrid + e5 query encoding)",
                 round(percentile(with_e5, p), 1), unit="ms", target="≤ 50 ms" if p == 95 else "",

@@ -60,6 +60,13 @@ def make_passage(doc_id: str, ordinal: int, label: str, text: str, language: str
     )
 
 
+def make_manifest(**fields):
+    """A Manifest as `read` gives it, with the fields every version has, for code that reads only a few."""
+    from assistant.index.manifest import Manifest
+
+    return Manifest.from_dict({"version": "v000001", "embedder": "hashing", "dim": 384, "files": {}, **fields})
+
+
 @pytest.fixture
 def hashing_embedder():
     from assistant.embed.hashing import HashingEmbedder

@@ -38,13 +38,12 @@ with ask_tab:
         assistant = state.get_assistant(choice.settings, as_of=choice.as_of)
     question = st.chat_input("Ask a legal question…", key="question", disabled=assistant is None)
     index = assistant.retriever.index if assistant is not None else None
-    graph = signals.citation_graph(choice.settings.index_dir())
+    graph = signals.citation_graph(index.folder if index is not None else None)  # the served version's graph
     with conversation:
         chat.render_turns(turns, index, graph)
         if question:
             with state.errors_shown():
-                chat.ask_and_show(assistant, question, choice.filters, turns, index, graph, as_of=choice.as_of,
-                                  index_dir=choice.settings.index_dir())
+                chat.ask_and_show(assistant, question, choice.filters, turns, index, graph, as_of=choice.as_of)
 with add_tab:
     uploads.render(choice.settings)
 with batch_tab:

@@ -73,13 +73,13 @@ def stream_answer(assistant, question: str, filters: Filters, turns: list[dict])
 
 
 def ask_and_show(assistant, question: str, filters: Filters, turns: list[dict], index, graph=None,
-                 as_of: str | None = None, index_dir=None) -> None:
+                 as_of: str | None = None) -> None:
     """Render the new question, stream its answer, keep the turn in the session, show its sources."""
     with st.chat_message("user"):
         st.markdown(question + (f"  \n*Law as of {as_of}*" if as_of else ""))
     with st.chat_message("assistant"):
         answer = stream_answer(assistant, question, filters, turns)
-        versions = signals.versions_note(answer, as_of, index_dir) if index_dir is not None else ""
+        versions = signals.versions_note(answer, as_of, index.folder)  # the served version's validity table
         turns.append({"question": question, "answer": answer, "filters": filters, "as_of": as_of,
                       "versions": versions})
         render_answer(len(turns) - 1, turns[-1], index, graph)

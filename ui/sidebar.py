@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import get_args
+from datetime import date
+from typing import TYPE_CHECKING, get_args
 
 import streamlit as st
 
@@ -13,7 +13,10 @@ from assistant.settings import Settings
 from assistant.types import Filters, Kind
 from ui import state
 
-# The offered values come from their registries; the index's own facets are added to them.
+if TYPE_CHECKING:
+    from assistant.index.manifest import Manifest
+
+# The offered values come from their registries.
 JURISDICTIONS = sorted({pack.jurisdiction for pack in PACKS.values()})
 KINDS = list(get_args(Kind))
 MODELS = list(NAMES)  # scripted: canned demo answers
@@ -24,61 +27,34 @@ ENGINES = list(get_args(Settings.model_fields["engine"].annotation))  # how a pa
 class Choice:
     settings: Settings
     filters: Filters
-    manifest: dict
+    manifest: Manifest | None  # None: the index could not be read
     as_of: str | None = None  # YYYY-MM-DD: answer from the law as it stood that day
 
 
-def facet(manifest: dict, name: str) -> list[str]:
-    """Values of a facet (jurisdiction, kind) recorded in the manifest, wherever the index keeps them."""
-    for holder in (manifest, manifest.get("counts") or {}, manifest.get("facets") or {}):
-        if not isinstance(holder, dict):
-            continue
-        for key in (name, name + "s", "by_" + name):
-            value = holder.get(key)
-            if isinstance(value, dict):
-                return [str(v) for v in value]
-            if isinstance(value, (list, tuple)):
-                return [str(v) for v in value]
-            if isinstance(value, str):
-                return [value]
-    return []
-
-
-def _pick(manifest: dict, *keys: str, default="—"):
-    for holder in (manifest, manifest.get("counts") or {}):
-        if isinstance(holder, dict):
-            for key in keys:
-                if holder.get(key) not in (None, ""):
-                    return holder[key]
-    return default
-
-
-def status_rows(manifest: dict, settings: Settings) -> dict[str, str]:
+def status_rows(manifest: Manifest | None, settings: Settings) -> dict[str, str]:
     """What the status box shows: sizes, embedder, model and adapter, time of the last build or update."""
-    updated = _pick(manifest, "updated_at", "updated", "built_at", "created_at", "build_time", "time")
-    if isinstance(updated, (int, float)):
-        updated = datetime.fromtimestamp(updated).isoformat(timespec="seconds")
+    m, known = manifest, manifest is not None  # an unreadable index shows dashes
     return {
-        "Documents": str(_pick(manifest, "documents", "docs", "n_documents")),
-        "Passages": str(_pick(manifest, "passages", "count", "n_passages")),
-        "Embedder": str(_pick(manifest, "embedder", "embedder_name")),
+        "Documents": str(m.documents) if known else "—",
+        "Passages": str(m.count) if known else "—",
+        "Embedder": m.embedder if known else "—",
         "Model": settings.model,
         "Adapter": settings.adapter,
-        "Query adapter": query_adapter_name(manifest, settings),
-        "Last update": str(updated).replace("T", " ")[:19],
+        "Query adapter": query_adapter_name(m, settings),
+        "Last update": (m.built_at or "—").replace("T", " ")[:19] if known else "—",
     }
 
 
-def query_adapter_name(manifest: dict, settings: Settings) -> str:
+def query_adapter_name(manifest: Manifest | None, settings: Settings) -> str:
     """The query adapter searches of this index use ("none" when none applies), or why it cannot load."""
     from types import SimpleNamespace
 
     from assistant.embed import query_adapter
     from assistant.errors import AssistantError
 
-    if "embedder" not in manifest:
+    if manifest is None:
         return "—"
-    embedder = SimpleNamespace(name=manifest["embedder"], dim=manifest.get("dim"))
+    embedder = SimpleNamespace(name=manifest.embedder, dim=manifest.dim)
     try:
         adapter = query_adapter.resolve(settings.query_adapter, embedder, manifest)
     except AssistantError as exc:
@@ -90,11 +66,9 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if isinstance(value, date) else None
 
 
-def filters_box(manifest: dict) -> Filters:
-    jurisdictions = sorted(set(facet(manifest, "jurisdiction")) | set(JURISDICTIONS))
-    kinds = sorted(set(facet(manifest, "kind")) | set(KINDS))
-    chosen_j = st.multiselect("Jurisdiction", jurisdictions, key="f_jurisdiction")
-    chosen_k = st.multiselect("Kind", kinds, key="f_kind")
+def filters_box() -> Filters:
+    chosen_j = st.multiselect("Jurisdiction", JURISDICTIONS, key="f_jurisdiction")
+    chosen_k = st.multiselect("Kind", sorted(KINDS), key="f_kind")
     title = st.text_input("Law / case title contains", key="f_title").strip()
     col1, col2 = st.columns(2)
     date_from = col1.date_input("From", value=None, min_value=date(1800, 1, 1), key="f_from")
@@ -123,11 +97,11 @@ def render(base: Settings) -> Choice | None:
         k = st.slider("Passages to use (k)", 1, 20, value=min(base.k, 20), key="k")
         settings = base.model_copy(update={"index": name, "model": model, "engine": engine,
                                            "adapter": adapter.strip() or "default", "k": k})
-        manifest = state.manifest(settings.index_dir()) or {}
+        manifest = state.manifest(settings.index_dir())
         with st.container(border=True):
             st.markdown("  \n".join(f"**{label}:** {value}" for label, value in status_rows(manifest, settings).items()))
         st.header("Filters")
-        filters = filters_box(manifest)
+        filters = filters_box()
         as_of = st.date_input("Law as of", value=None, min_value=date(1800, 1, 1), key="f_as_of",
                               help="Only statute versions in force on this date and rulings decided by it; "
                                    "undated documents are kept but flagged.")

@@ -1,7 +1,8 @@
 """Research signals beside an answer: which law versions were used (as-of), and citation-graph notes.
 
-Both read files that ingest writes next to the index: `validity.json` (assistant.asof) and
-`graph.json` (assistant.graph). A missing or unreadable file means no note, never an error.
+Both read files that ingest writes inside each index version: `validity.json` (assistant.asof) and
+`graph.json` (assistant.graph), read from the version being served (`Index.folder`), never from another.
+A missing or unreadable file means no note, never an error.
 """
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ def _graph(path: str, mtime_ns: int):
     return CitationGraph.load(Path(path))
 
 
-def citation_graph(index_dir: Path):
-    """The index's CitationGraph (reloaded when graph.json changes), or None when there is none."""
+def citation_graph(version: Path | None):
+    """The CitationGraph of the index version folder `version`, or None when there is none."""
     from assistant.graph import FILE
 
-    path = Path(index_dir) / FILE
+    if version is None:
+        return None
+    path = Path(version) / FILE
     try:
         return _graph(str(path), path.stat().st_mtime_ns)
     except FileNotFoundError:
@@ -49,15 +52,16 @@ def graph_note(graph, passage: Passage) -> str:
     return "; ".join(parts)
 
 
-def versions_note(answer: Answer, as_of: str | None, index_dir: Path) -> str:
-    """For an answer asked as of a date: the versions its passages come from, undated ones flagged."""
+def versions_note(answer: Answer, as_of: str | None, version: Path) -> str:
+    """For an answer asked as of a date: the versions its passages come from, undated ones flagged, by the
+    validity table of the index version folder `version` (the one that answered)."""
     if not as_of or answer.refused or not answer.hits:
         return ""
     from assistant.asof import describe_versions, load_validity
 
     try:
-        table = load_validity(Path(index_dir))
+        table = load_validity(Path(version))
     except (OSError, ValueError):
-        log.exception("cannot read the validity table of %s", index_dir)
+        log.exception("cannot read the validity table of %s", version)
         table = {}
     return describe_versions(answer.hits, as_of, table)

@@ -13,12 +13,16 @@ import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from assistant import settings as settings_mod
 from assistant.errors import AssistantError
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.index.manifest import Manifest
 
 log = logging.getLogger("legal_assistant.ui")
 
@@ -39,14 +43,14 @@ def init_session() -> None:
     st.session_state.setdefault("notices", [])  # messages to show once after a rerun (e.g. update done)
 
 
-def manifest(index_dir: Path) -> dict | None:
+def manifest(index_dir: Path) -> Manifest | None:
     """The live manifest of the index at `index_dir`, or None when the folder holds no usable index."""
     try:
         from assistant.index import read_manifest
     except ImportError:  # older layout of the index package
         from assistant.index.store import read_manifest
     try:
-        return dict(read_manifest(Path(index_dir)))
+        return read_manifest(Path(index_dir))
     except (OSError, ValueError, AssistantError):
         return None
 
@@ -56,13 +60,14 @@ def list_indexes(home: Path) -> list[str]:
     home = Path(home)
     if not home.is_dir():
         return []
-    return sorted(p.name for p in home.iterdir() if p.is_dir() and not p.name.startswith(".") and manifest(p))
+    return sorted(p.name for p in home.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and manifest(p) is not None)
 
 
 def stamp(index_dir: Path) -> str:
     """Changes whenever the index is rebuilt or updated (the manifest records version, counts and time)."""
     found = manifest(index_dir)
-    return hashlib.sha256(json.dumps(found, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(found and found.raw, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 @st.cache_resource(show_spinner="Loading the language model…", max_entries=2)
@@ -85,10 +90,9 @@ def _retrieval_json(settings: Settings) -> str:
 
 @st.cache_resource(show_spinner="Checking which law was in force on that date…", max_entries=4)
 def _as_of_retriever(retrieval_json: str, index_stamp: str, as_of: str):
-    from assistant.asof import as_of_retriever, load_validity
+    from assistant.asof import as_of_retriever
 
-    settings = Settings.model_validate_json(retrieval_json)
-    return as_of_retriever(_retriever(retrieval_json, index_stamp), as_of, load_validity(settings.index_dir()))
+    return as_of_retriever(_retriever(retrieval_json, index_stamp), as_of)  # the served version's validity table
 
 
 def get_assistant(settings: Settings, as_of: str | None = None):

@@ -13,15 +13,18 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import streamlit as st
 
 from assistant.corpus.files import SUFFIXES
-from assistant.embed.base import NAMES as EMBEDDERS
+from assistant.embed import NAMES as EMBEDDERS
 from assistant.settings import Settings
 from ui import impact as impact_ui
 from ui import state
+
+if TYPE_CHECKING:
+    from assistant.index.manifest import Manifest
 
 ALLOWED = tuple(suffix.lstrip(".") for suffix in SUFFIXES)  # what the folder reader reads
 MAX_MB = 20
@@ -102,13 +105,10 @@ def save_uploads(files: Iterable[tuple[str, bytes]], folder: Path, max_bytes: in
     return out
 
 
-def update_settings(settings: Settings, manifest: dict | None) -> Settings:
+def update_settings(settings: Settings, manifest: Manifest | None) -> Settings:
     """Settings for the update: keep the embedder the index was built with."""
-    name = (manifest or {}).get("embedder")
-    if isinstance(name, dict):
-        name = name.get("name")
-    if name in EMBEDDERS:
-        return settings.model_copy(update={"embedder": name})
+    if manifest is not None and manifest.embedder in EMBEDDERS:
+        return settings.model_copy(update={"embedder": manifest.embedder})
     return settings
 
 

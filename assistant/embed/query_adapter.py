@@ -28,11 +28,15 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.embed.base import Embedder, normalise
 from assistant.errors import InputError
+
+if TYPE_CHECKING:
+    from assistant.index.manifest import Manifest
 
 SHIPPED = Path(__file__).resolve().parent.parent / "adapters"
 MATRIX, CARD = "adapter.npy", "card.json"
@@ -102,13 +106,13 @@ def shipped() -> list[Path]:
     return sorted(p.parent for p in SHIPPED.glob(f"*/{MATRIX}"))
 
 
-def resolve(setting: str, embedder: Embedder, manifest: dict) -> QueryAdapter | None:
+def resolve(setting: str, embedder: Embedder, manifest: Manifest) -> QueryAdapter | None:
     """The adapter a retriever should use: see the module docstring for the three settings."""
     if setting == "none":
         return None
     if setting != "auto":
         return load(setting, embedder)
-    language = manifest.get("language")
+    language = manifest.language
     for folder in shipped():
         card = json.loads((folder / CARD).read_text(encoding="utf-8"))
         fits = (card.get("embedder"), card.get("dim"), card.get("language")) == (embedder.name, embedder.dim, language)
@@ -117,8 +121,8 @@ def resolve(setting: str, embedder: Embedder, manifest: dict) -> QueryAdapter | 
     return None
 
 
-def in_scope(card: dict, manifest: dict) -> bool:
+def in_scope(card: dict, manifest: Manifest) -> bool:
     """Whether the index was built from the card's scope packs alone (a card without a scope: any index)."""
     packs = (card.get("scope") or {}).get("packs")
-    sources = manifest.get("sources") or []
+    sources = manifest.sources
     return packs is None or (bool(sources) and set(sources) <= set(packs))

@@ -3,7 +3,8 @@
 Layout of an index folder:
     CURRENT                      name of the live version, replaced atomically
     .lock                        writer lock
-    versions/<vNNNNNN>/          faiss.index, passages.sqlite, manifest.json (written last)
+    versions/<vNNNNNN>/          faiss.index, passages.sqlite, validity.json and graph.json (from ingest),
+                                 manifest.json (written last, with the checksums of the others)
 """
 from assistant.index.build import IndexReport, build_index, update_index
 from assistant.index.store import Index, NoIndex, open_index, read_manifest

@@ -1,7 +1,7 @@
 """Writing an index: a full build, or an update that embeds only passages it has not seen.
 
 Both hold the writer lock, embed before touching the disk, write a complete version into a
-staging folder (SQLite, then FAISS, then the manifest last) and only then swap CURRENT.
+staging folder (SQLite, then FAISS, then the caller's files, then the manifest last) and only then swap CURRENT.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import numpy as np
 from assistant.errors import IndexError_
 from assistant.index import db, dense, manifest, versions
 from assistant.index.lock import writer_lock
+from assistant.index.manifest import Manifest
 from assistant.index.text import TEXT_FORMAT, index_text
 from assistant.types import Passage
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 BATCH = 256
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed); True: a tqdm bar
+Files = dict[str, str]  # file name -> text, written into the version (ingest: validity.json, graph.json)
 
 
 @dataclass(frozen=True)
@@ -41,36 +43,40 @@ class IndexReport:
 
 def build_index(dir: Path, passages: list[Passage], embedder: Embedder, *, index_type: str = "flat",
                 corpus_hashes: dict[str, str] | None = None, progress: Progress | None = None,
-                chunker_version: str | None = None, extra: dict | None = None) -> IndexReport:
+                chunker_version: str | None = None, extra: dict | None = None,
+                files: Files | None = None) -> IndexReport:
     """Embed every passage and publish a new version of the index at `dir`.
 
-    `extra` holds caller fields (e.g. "sources") stored at the top level of the manifest.
+    `extra` holds caller fields (e.g. "sources") stored at the top level of the manifest; `files` are
+    written into the new version and checksummed in its manifest (see `publish`).
     """
     start, root = time.perf_counter(), Path(dir)
     settings = {"index_type": index_type, "chunker_version": chunker_version,
                 "corpus_hashes": dict(corpus_hashes or {}), "extra": dict(extra or {})}
     with writer_lock(root):
-        return full_build(root, unique(passages), embedder, settings, progress, start)
+        return full_build(root, unique(passages), embedder, settings, progress, start, files or {})
 
 
 def update_index(dir: Path, passages: list[Passage], embedder: Embedder, *, corpus_hashes: dict[str, str] | None = None,
                  progress: Progress | None = None, chunker_version: str | None = None,
-                 index_type: str | None = None, extra: dict | None = None) -> IndexReport:
+                 index_type: str | None = None, extra: dict | None = None,
+                 files: Files | None = None) -> IndexReport:
     """Publish a version holding exactly `passages`, embedding only ids the live version lacks.
 
     Builds from scratch when `dir` has no index yet. `index_type`, `chunker_version` and `extra`
-    left None keep the live version's values.
+    left None keep the live version's values; `files` are not carried over: the new version holds
+    only those passed here, as they describe its passages (see `publish`).
     """
     start, root, wanted = time.perf_counter(), Path(dir), unique(passages)
     with writer_lock(root):
         live = versions.current(root)
-        old = manifest.read(live) if live else {}
-        settings = {"index_type": index_type or old.get("index_type", "flat"),
-                    "chunker_version": chunker_version or old.get("chunker_version"),
+        old = manifest.read(live) if live else None
+        settings = {"index_type": index_type or (old.index_type if old else "flat"),
+                    "chunker_version": chunker_version or (old.chunker_version if old else None),
                     "corpus_hashes": dict(corpus_hashes or {}),
-                    "extra": {**old.get("extra", {}), **(extra or {})}}
-        if live is None:
-            return full_build(root, wanted, embedder, settings, progress, start)
+                    "extra": {**(old.extra if old else {}), **(extra or {})}}
+        if old is None:
+            return full_build(root, wanted, embedder, settings, progress, start, files or {})
         manifest.verify(live, old)
         manifest.check_compatible(old, embedder.name, dim=embedder.dim)
         added, kept, removed = diff(live, wanted)
@@ -81,7 +87,7 @@ def update_index(dir: Path, passages: list[Passage], embedder: Embedder, *, corp
                 db.delete(conn, removed)
                 db.refresh_meta(conn, kept)
                 db.insert(conn, added, vectors)
-            info = publish(root, staged, embedder, settings, start)
+            info = publish(root, staged, embedder, settings, start, files or {})
     return report(len(added), len(removed), len(kept), info, start)
 
 
@@ -101,26 +107,30 @@ def diff(live: Path, wanted: list[Passage]) -> tuple[list[Passage], list[Passage
 
 
 def full_build(root: Path, passages: list[Passage], embedder: Embedder, settings: dict, progress: Progress | None,
-               start: float) -> IndexReport:
+               start: float, files: Files) -> IndexReport:
     vectors = embed(embedder, [index_text(p) for p in passages], progress)
     with versions.staging(root) as staged:
         with db.writing(staged / db.NAME, create=True) as conn:
             db.insert(conn, passages, vectors)
-        info = publish(root, staged, embedder, settings, start)
+        info = publish(root, staged, embedder, settings, start, files)
     return report(len(passages), 0, 0, info, start)
 
 
-def publish(root: Path, staged: Path, embedder: Embedder, settings: dict, start: float) -> dict:
-    """Write the FAISS index and the manifest for the staged SQLite file, then swap it live.
+def publish(root: Path, staged: Path, embedder: Embedder, settings: dict, start: float, files: Files) -> Manifest:
+    """Write the FAISS index, `files` and the manifest for the staged SQLite file, then swap it live.
 
     `settings`: index_type, chunker_version, corpus_hashes, and extra (caller fields: copied to the
-    manifest's top level too, never overriding the index's own fields).
+    manifest's top level too, never overriding the index's own fields). `files` go inside the version,
+    before its manifest lists their checksums, so they are published (or lost in a crash) with the version
+    they describe and verified like its index files.
     """
     with db.reading(staged / db.NAME) as conn:
         rows, vectors = db.load_vectors(conn, embedder.dim)
         documents = conn.execute("SELECT COUNT(DISTINCT doc_id) FROM passages").fetchone()[0]
     index, info = dense.build(vectors, rows, settings["index_type"])
     dense.save(index, staged / dense.NAME)
+    for file_name, text in files.items():
+        (staged / file_name).write_text(text, encoding="utf-8")
     name = versions.next_name(root)
     own = {
         **settings, "version": name, "embedder": embedder.name, "dim": embedder.dim, "text_format": TEXT_FORMAT,
@@ -129,7 +139,7 @@ def publish(root: Path, staged: Path, embedder: Embedder, settings: dict, start:
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - start, 3),
     }
-    written = manifest.write(staged, {**settings["extra"], **own}, files=[db.NAME, dense.NAME])
+    written = manifest.write(staged, {**settings["extra"], **own}, files=[db.NAME, dense.NAME, *files])
     versions.publish(root, staged, name)
     return written
 
@@ -167,7 +177,6 @@ def unique(passages: list[Passage]) -> list[Passage]:
     return list(seen.values())
 
 
-def report(added: int, removed: int, kept: int, manifest_data: dict, start: float) -> IndexReport:
+def report(added: int, removed: int, kept: int, written: Manifest, start: float) -> IndexReport:
     return IndexReport(added=added, removed=removed, kept=kept, embedded=added,
-                       seconds=round(time.perf_counter() - start, 3), version=manifest_data["version"],
-                       notes=tuple(manifest_data["notes"]))
+                       seconds=round(time.perf_counter() - start, 3), version=written.version, notes=written.notes)

@@ -19,11 +19,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from assistant.corpus.prc import passage_key
 from assistant.errors import InputError
 from assistant.types import Passage
+
+if TYPE_CHECKING:
+    from assistant.index.manifest import Manifest
 
 SHIPPED = Path(__file__).resolve().parent.parent / "adapters" / "lecoqa-expansion"
 FILE = "expansion.json"
@@ -55,7 +58,7 @@ def load(folder: Path | str) -> Expansion:
     return Expansion(articles, {k: v for k, v in data.items() if k != "articles"})
 
 
-def resolve(setting: str, manifest: dict) -> Expansion | None:
+def resolve(setting: str, manifest: Manifest) -> Expansion | None:
     """The expansion for an index: "none", a folder, or "auto" (the shipped one, within its scope)."""
     if setting == "none":
         return None
@@ -65,5 +68,5 @@ def resolve(setting: str, manifest: dict) -> Expansion | None:
         return None
     shipped = load(SHIPPED)
     packs = set((shipped.card.get("scope") or {}).get("packs", ()))
-    sources = set(manifest.get("sources") or ())
+    sources = set(manifest.sources)
     return shipped if sources and sources <= packs else None

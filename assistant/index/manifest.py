@@ -1,19 +1,56 @@
 """manifest.json: what a version was built with, and sha256 checksums of its other files.
 
-It is written last, so a version folder with a valid manifest is complete.
+It is written last, so a version folder with a valid manifest is complete. `read` gives a `Manifest`.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import IndexError_
 
 NAME = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: validity.json and graph.json live in the version folder (1 kept them beside it)
 REBUILD = "rebuild it with `legal-assistant index build`"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A version's manifest.json as read: the fields the code uses, and the whole JSON object as `raw`."""
+
+    version: str  # the version folder's name: v000001, v000002, ...
+    embedder: str
+    dim: int
+    files: dict[str, dict]  # file name -> {"sha256", "bytes"}: every file of the version but the manifest
+    text_format: str | None
+    chunker_version: str | None
+    index_type: str  # flat, ivf, ivfpq or hnsw, as asked for
+    faiss_type: str  # as built (a small corpus falls back to flat)
+    count: int  # passages
+    documents: int
+    built_at: str | None  # ISO time the version was written (build or update)
+    notes: tuple[str, ...]
+    extra: dict  # the caller's fields (ingest: sources, language), also copied to the top level
+    sources: tuple[str, ...]  # packs and folders ingest built the index from
+    language: str | None  # the corpus's main language, recorded by ingest
+    raw: dict
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Manifest:
+        """The typed view of a manifest's JSON. KeyError when a field every version has is missing; the
+        others (absent from a hand-made manifest, or an index built without ingest's extras) get defaults."""
+        return cls(
+            version=data["version"], embedder=data["embedder"], dim=data["dim"], files=data["files"],
+            text_format=data.get("text_format"), chunker_version=data.get("chunker_version"),
+            index_type=data.get("index_type", "flat"),
+            faiss_type=data.get("faiss_type", "flat"), count=data.get("count", 0),
+            documents=data.get("documents", 0), built_at=data.get("built_at"), notes=tuple(data.get("notes", ())),
+            extra=data.get("extra", {}), sources=tuple(data.get("sources") or ()), language=data.get("language"),
+            raw=data,
+        )
 
 
 def sha256(path: Path) -> str:
@@ -33,7 +70,7 @@ def own_checksum(manifest: dict) -> str:
     return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def write(folder: Path, data: dict, files: list[str]) -> dict:
+def write(folder: Path, data: dict, files: list[str]) -> Manifest:
     """Add checksums of `files` and the format version, write manifest.json durably, return it."""
     manifest = {"format_version": FORMAT_VERSION, **data}
     manifest["files"] = {n: {"sha256": sha256(folder / n), "bytes": (folder / n).stat().st_size} for n in files}
@@ -43,10 +80,10 @@ def write(folder: Path, data: dict, files: list[str]) -> dict:
         json.dump(manifest, f, ensure_ascii=False, indent=2, sort_keys=True)
         f.flush()
         os.fsync(f.fileno())
-    return manifest
+    return Manifest.from_dict(manifest)
 
 
-def read(folder: Path) -> dict:
+def read(folder: Path) -> Manifest:
     """The manifest of a version folder, or IndexError_ if it is missing, unreadable or too new/old."""
     try:
         manifest = json.loads((folder / NAME).read_text(encoding="utf-8"))
@@ -61,12 +98,15 @@ def read(folder: Path) -> dict:
         )
     if manifest.get(SELF) != own_checksum(manifest):
         raise IndexError_(f"{folder / NAME} was edited or damaged (its own checksum does not match): {REBUILD}")
-    return manifest
+    try:
+        return Manifest.from_dict(manifest)
+    except KeyError as exc:
+        raise IndexError_(f"{folder / NAME} has no {exc} field: {REBUILD}") from exc
 
 
-def verify(folder: Path, manifest: dict) -> None:
+def verify(folder: Path, manifest: Manifest) -> None:
     """IndexError_ unless every file listed in the manifest exists with its recorded checksum."""
-    for name, expected in manifest["files"].items():
+    for name, expected in manifest.files.items():
         path = folder / name
         if not path.exists():
             raise IndexError_(f"index file {path} is missing: {REBUILD}")
@@ -74,11 +114,11 @@ def verify(folder: Path, manifest: dict) -> None:
             raise IndexError_(f"index file {path} is damaged (checksum mismatch): {REBUILD}")
 
 
-def check_text_format(manifest: dict) -> None:
+def check_text_format(manifest: Manifest) -> None:
     """IndexError_ unless the index embedded and tokenised passages as `index_text` does now."""
     from assistant.index.text import TEXT_FORMAT
 
-    built = manifest.get("text_format")
+    built = manifest.text_format
     if built != TEXT_FORMAT:
         raise IndexError_(
             f"this index was built with passage text format {built!r}, the code now indexes {TEXT_FORMAT!r} "
@@ -86,19 +126,19 @@ def check_text_format(manifest: dict) -> None:
         )
 
 
-def check_compatible(manifest: dict, embedder_name: str | None, chunker_version: str | None = None,
+def check_compatible(manifest: Manifest, embedder_name: str | None, chunker_version: str | None = None,
                      dim: int | None = None) -> None:
     """IndexError_ if the index was built with another embedder, dimension or chunker than asked for."""
     check_text_format(manifest)
-    built_with = manifest["embedder"]
-    if (embedder_name is not None and embedder_name != built_with) or (dim is not None and dim != manifest["dim"]):
+    built_with = manifest.embedder
+    if (embedder_name is not None and embedder_name != built_with) or (dim is not None and dim != manifest.dim):
         wanted = f"'{embedder_name or built_with}'" + (f" ({dim}-d)" if dim else "")
         raise IndexError_(
-            f"this index was built with the '{built_with}' embedder ({manifest['dim']}-d) but {wanted} was asked "
+            f"this index was built with the '{built_with}' embedder ({manifest.dim}-d) but {wanted} was asked "
             f"for: search with --embedder {built_with}, or rebuild with `legal-assistant index build --embedder "
             f"{embedder_name or built_with}`"
         )
-    built_chunker = manifest.get("chunker_version")
+    built_chunker = manifest.chunker_version
     if chunker_version is not None and built_chunker is not None and chunker_version != built_chunker:
         raise IndexError_(
             f"this index was chunked with chunker version {built_chunker}, the code now chunks with "

@@ -13,6 +13,7 @@ import numpy as np
 
 from assistant.errors import IndexError_
 from assistant.index import db, dense, lexical, manifest, versions
+from assistant.index.manifest import Manifest
 from assistant.provisions import Provisions
 from assistant.types import Filters, Passage
 
@@ -25,7 +26,7 @@ Scored = list[tuple[str, float]]
 class Index:
     """One published version: dense and BM25 search, passage lookup and metadata filters."""
 
-    def __init__(self, folder: Path, manifest_data: dict, faiss_index, conn: sqlite3.Connection):
+    def __init__(self, folder: Path, manifest_data: Manifest, faiss_index, conn: sqlite3.Connection):
         self.folder = folder
         self.manifest = manifest_data
         self._faiss = faiss_index
@@ -44,7 +45,7 @@ class Index:
 
     @property
     def dim(self) -> int:
-        return self.manifest["dim"]
+        return self.manifest.dim
 
     def all_ids(self) -> list[str]:
         return list(self._row_of)
@@ -142,7 +143,7 @@ def live_folder(root: Path) -> Path:
     return folder
 
 
-def read_manifest(dir: Path) -> dict:
+def read_manifest(dir: Path) -> Manifest:
     """The live version's manifest; NoIndex if there is none."""
     return manifest.read(live_folder(Path(dir)))
 

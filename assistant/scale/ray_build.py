@@ -38,7 +38,7 @@ from assistant.ingest import (
     embedder_name,
     load_documents,
     main_language,
-    save_signals,
+    signal_files,
     to_passages,
     unique,
     write_index,
@@ -253,8 +253,8 @@ def build_with_ray(sources: list[str], settings: Settings, name: str | None = No
         t3 = time.perf_counter()
         pre = PrecomputedEmbedder(embedder, [embed_text(p) for p in passages], vectors)
         extra = {"sources": [absolute(s) for s in sources], "engine": "ray", "language": main_language(docs)}
-        result.report = write_index(target, passages, pre, settings, corpus_hashes(docs), extra, False, progress)
-        save_signals(target, docs)
+        result.report = write_index(target, passages, pre, settings, corpus_hashes(docs), extra, False, progress,
+                                    files=signal_files(docs))
         timings["index_s"] = time.perf_counter() - t3
     finally:
         if own_dir and not keep_shards:

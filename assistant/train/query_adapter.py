@@ -185,7 +185,7 @@ def train(out: Path, data_path: Path | None = None, **params) -> QueryAdapter:
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data": {"source": str(data_path or LECOQA), "questions": len(chosen), "pairs": len(pairs),
                  "held_out": HELD_OUT_RULE, "training_query_ids": sorted(q for q, _, _ in chosen)},
-        "corpus": {"laws": list(LAWS), "passages": len(ids), "index_built_at": index.manifest.get("built_at")},
+        "corpus": {"laws": list(LAWS), "passages": len(ids), "index_built_at": index.manifest.built_at},
         "params": params, "loss": {"first_epoch": round(losses[0], 4), "last_epoch": round(losses[-1], 4)},
     }
     adapter = QueryAdapter(delta, card)

@@ -14,6 +14,8 @@ import pytest
 
 pytest.importorskip("ray", reason="optional extra 'scale' not installed: pip install 'ray[data]==2.60.0'")
 
+from assistant.asof import FILE as VALIDITY  # noqa: E402
+from assistant.graph import FILE as GRAPH  # noqa: E402
 from assistant.index import db, open_index  # noqa: E402
 from assistant.ingest import ingest  # noqa: E402
 from assistant.scale import ray_build  # noqa: E402
@@ -55,11 +57,13 @@ def assert_same_index(settings: Settings, single: str, ray: str, atol: float) ->
             np.testing.assert_allclose(va[pid], vb[pid], atol=atol)
         from assistant.embed import get_embedder
 
-        q = get_embedder(a.manifest["embedder"]).embed_queries(QUERIES)
+        q = get_embedder(a.manifest.embedder).embed_queries(QUERIES)
         for hits_a, hits_b in zip(a.dense_search(q, 5), b.dense_search(q, 5)):
             assert [i for i, _ in hits_a] == [i for i, _ in hits_b]
             np.testing.assert_allclose([s for _, s in hits_a], [s for _, s in hits_b], atol=atol)
-        assert b.manifest["embedder"] == a.manifest["embedder"]
+        assert b.manifest.embedder == a.manifest.embedder
+        for name in (VALIDITY, GRAPH):  # written into the Ray-built version too, the same as single-process
+            assert name in b.manifest.files and (b.folder / name).read_text() == (a.folder / name).read_text()
     finally:
         a.close()
         b.close()

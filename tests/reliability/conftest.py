@@ -1,9 +1,10 @@
 """Shared pieces of the reliability suite: a synthetic corpus, a small index, and a writer process to kill.
 
 The writer (`writer_main`, run as a subprocess by `start_writer`) builds or updates an index with the
-hashing embedder and prints a `STAGE <name>` line before each step of the write path (every embedding
-batch, the SQLite insert, the FAISS save, the manifest, each fsync of the publish, the prune). With
-`pause_at` it sleeps at the first stage starting with that text, so a test can kill -9 it exactly there.
+hashing embedder, handing it the span's validity.json and graph.json as ingest does (`signal_files`), and
+prints a `STAGE <name>` line before each step of the write path (every embedding batch, the SQLite insert,
+the FAISS save, the manifest, each fsync of the publish, the prune). With `pause_at` it sleeps at the first
+stage starting with that text, so a test can kill -9 it exactly there.
 """
 from __future__ import annotations
 
@@ -44,6 +45,31 @@ def count(span: tuple[int, int]) -> int:
     return span[1] - span[0]
 
 
+def signal_files(span: tuple[int, int]) -> dict[str, str]:
+    """validity.json and graph.json naming the documents of `span` (OLD and NEW differ), as ingest makes them."""
+    from assistant.asof import FILE as VALIDITY
+    from assistant.asof import validity_json
+    from assistant.graph import FILE as GRAPH
+    from assistant.graph import CitationGraph
+
+    docs = sorted({p.doc_id for p in passages(span)})
+    table = {d: {"kind": "statute", "title": "Test Act", "start": "2001-01-01"} for d in docs}
+    graph = CitationGraph(nodes={d: {"type": "document", "kind": "statute", "title": "Test Act"} for d in docs})
+    return {VALIDITY: validity_json(table), GRAPH: graph.to_json()}
+
+
+def served_signals(folder: Path) -> dict[str, str]:
+    """validity.json and graph.json of the version being served, read the way the readers do (from
+    `Index.folder`) after `open_index` checked them against its manifest."""
+    from assistant.index import open_index
+
+    index = open_index(folder)
+    try:
+        return {name: (index.folder / name).read_text(encoding="utf-8") for name in signal_files(OLD)}
+    finally:
+        index.close()
+
+
 @pytest.fixture
 def embedder():
     from assistant.embed.hashing import HashingEmbedder
@@ -57,7 +83,7 @@ def old_index(tmp_path, embedder) -> Path:
     from assistant.index import build_index
 
     folder = tmp_path / "home" / "idx"
-    build_index(folder, passages(OLD), embedder, chunker_version="test")
+    build_index(folder, passages(OLD), embedder, chunker_version="test", files=signal_files(OLD))
     return folder
 
 
@@ -153,10 +179,10 @@ def writer_main(raw: str) -> None:
     hooked(manifest, "write")
     hooked(versions, "fsync", lambda path: ":" + Path(path).name.split(".")[0])
     hooked(versions, "prune")
-    folder, items = Path(args["folder"]), passages(tuple(args["span"]))
+    folder, span = Path(args["folder"]), tuple(args["span"])
     stage("start")
     if args["mode"] == "build":
-        report = build_index(folder, items, Slow(), chunker_version="test")
+        report = build_index(folder, passages(span), Slow(), chunker_version="test", files=signal_files(span))
     else:
-        report = update_index(folder, items, Slow())
+        report = update_index(folder, passages(span), Slow(), files=signal_files(span))
     print(f"DONE {report.version}", flush=True)

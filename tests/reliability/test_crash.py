@@ -1,7 +1,8 @@
 """kill -9 during `index build` / `index update`: the previous version still loads and answers, a rerun completes.
 
 A writer subprocess (see conftest) is killed at named steps of the write path, and after fixed delays.
-Steps before the CURRENT swap must leave the old version live; after it, the new one.
+Steps before the CURRENT swap must leave the old version live; after it, the new one. Either way the
+validity.json and graph.json served are those of the version served, never the other one's.
 """
 from __future__ import annotations
 
@@ -10,8 +11,19 @@ import time
 import pytest
 
 from assistant.errors import AssistantError
-from assistant.index import NoIndex, build_index, open_index, update_index
-from tests.reliability.conftest import NEW, OLD, count, kill9, passages, search_count, start_writer, wait_for
+from assistant.index import NoIndex, build_index, open_index, update_index, versions
+from tests.reliability.conftest import (
+    NEW,
+    OLD,
+    count,
+    kill9,
+    passages,
+    search_count,
+    served_signals,
+    signal_files,
+    start_writer,
+    wait_for,
+)
 
 # (stage the writer is paused at, is the new version live when it dies there?)
 STAGES = [("STAGE embed", False), ("STAGE insert", False), ("STAGE save", False), ("STAGE write", False),
@@ -23,8 +35,8 @@ DELAYS_MS = [0, 40, 120, 250, 500]
 def assert_clean_rerun(folder, embedder, mode: str) -> None:
     """A rerun after the crash completes, leaves no staging folder and publishes NEW."""
     rerun = update_index if mode == "update" else build_index
-    rerun(folder, passages(NEW), embedder)
-    assert search_count(folder) == count(NEW)
+    rerun(folder, passages(NEW), embedder, files=signal_files(NEW))
+    assert search_count(folder) == count(NEW) and served_signals(folder) == signal_files(NEW)
     assert not list((folder / "versions").glob(".staging-*"))
 
 
@@ -37,7 +49,21 @@ def test_kill_at_each_write_step(old_index, embedder, mode, stage, new_live):
     wait_for(proc, stage)
     assert kill9(proc) == -9
     assert search_count(old_index) == count(NEW if new_live else OLD)
+    assert served_signals(old_index) == signal_files(NEW if new_live else OLD)
     assert_clean_rerun(old_index, embedder, mode)
+
+
+def test_update_killed_before_the_swap_serves_the_old_versions_own_signal_files(old_index):
+    """The new version folder is complete, its own validity.json and graph.json inside it, when the writer dies
+    before CURRENT is swapped: the old version is still served, with the files it was published with."""
+    proc = start_writer(old_index, "update", NEW, pause_at="fsync:CURRENT")
+    wait_for(proc, "STAGE fsync:CURRENT")
+    kill9(proc)
+    old, new = versions.published(old_index)
+    assert versions.current(old_index) == old
+    assert {name: (new / name).read_text(encoding="utf-8") for name in signal_files(NEW)} == signal_files(NEW)
+    assert served_signals(old_index) == signal_files(OLD) != signal_files(NEW)
+    assert not [name for name in signal_files(OLD) if (old_index / name).exists()]  # nothing beside the versions
 
 
 @pytest.mark.parametrize("delay_ms", DELAYS_MS)
@@ -47,7 +73,9 @@ def test_kill_after_delay(old_index, embedder, delay_ms):
     time.sleep(delay_ms / 1000)
     finished = proc.poll() == 0
     kill9(proc)
-    assert search_count(old_index) in ({count(NEW)} if finished else {count(OLD), count(NEW)})
+    served = search_count(old_index)
+    assert served in ({count(NEW)} if finished else {count(OLD), count(NEW)})
+    assert served_signals(old_index) == signal_files(NEW if served == count(NEW) else OLD)
     assert_clean_rerun(old_index, embedder, "update")
 
 

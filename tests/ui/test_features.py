@@ -148,14 +148,29 @@ def open_maneka_source(at):
     assert not at.exception and not at.error
 
 
-def test_graph_signal_beside_the_source(ui_home):
-    from assistant.graph import CitationGraph
+def republish(ui_home, monkeypatch, signal_files) -> None:
+    """Publish a new version of the page's index (an update with nothing new) carrying the citation graph and
+    validity table `signal_files(docs)` gives: they live inside the version, checksummed with it."""
+    import assistant.ingest
+    from assistant.settings import Settings
 
-    graph = CitationGraph.load(ui_home / INDEX)
-    graph.nodes["later.md"] = {"type": "document", "kind": "case", "title": "Later v. State", "date": "2017-08-24"}
-    graph.nodes["older.md"] = {"type": "document", "kind": "case", "title": "Older v. State", "date": "1970-01-01"}
-    graph.edges += [("later.md", "maneka.md", "text"), ("older.md", "maneka.md", "text")]
-    graph.save(ui_home / INDEX)
+    monkeypatch.setattr(assistant.ingest, "signal_files", signal_files)
+    assistant.ingest.ingest([], Settings(home=ui_home, embedder="hashing"), name=INDEX, update=True)
+
+
+def test_graph_signal_beside_the_source(ui_home, monkeypatch):
+    from assistant.graph import FILE, CitationGraph
+    from assistant.ingest import signal_files
+
+    def cited_later(docs):
+        files = signal_files(docs)
+        graph = CitationGraph.from_dict(json.loads(files[FILE]))
+        graph.nodes["later.md"] = {"type": "document", "kind": "case", "title": "Later v. State", "date": "2017-08-24"}
+        graph.nodes["older.md"] = {"type": "document", "kind": "case", "title": "Older v. State", "date": "1970-01-01"}
+        graph.edges += [("later.md", "maneka.md", "text"), ("older.md", "maneka.md", "text")]
+        return {**files, FILE: graph.to_json()}
+
+    republish(ui_home, monkeypatch, cited_later)
     at = run_app()
     open_maneka_source(at)
     assert "🔗 Citation graph: cited by 1 later ruling" in [c.value for c in at.caption]
@@ -175,8 +190,13 @@ def test_graph_note_combines_provision_and_document_flags():
     assert signals.graph_note(None, p) == ""
 
 
-def test_no_graph_file_means_no_signal_and_no_error(ui_home):
-    (ui_home / INDEX / "graph.json").unlink()
+def test_no_graph_file_means_no_signal_and_no_error(ui_home, monkeypatch):
+    from assistant.graph import FILE
+    from assistant.index import versions
+    from assistant.ingest import signal_files
+
+    republish(ui_home, monkeypatch, lambda docs: {n: t for n, t in signal_files(docs).items() if n != FILE})
+    assert not (versions.current(ui_home / INDEX) / FILE).exists()
     at = run_app()
     open_maneka_source(at)
     assert not any("Citation graph" in c.value for c in at.caption)

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Filters, Hit, Passage
+from tests.conftest import make_manifest
 from ui.batch import output_name
 from ui.export import conversation_markdown
 from ui.sidebar import status_rows
@@ -26,13 +27,17 @@ def test_quote_not_found_leaves_text_unmarked():
 
 
 def test_status_rows_from_manifest():
-    rows = status_rows({"documents": 3, "count": 7, "embedder": "minilm", "built_at": "2026-01-02T03:04:05+00:00"},
+    rows = status_rows(make_manifest(documents=3, count=7, embedder="minilm", built_at="2026-01-02T03:04:05+00:00"),
                        Settings(model="qwen-0.5b", adapter="none"))
     assert rows == {"Documents": "3", "Passages": "7", "Embedder": "minilm", "Model": "qwen-0.5b",
                     "Adapter": "none", "Query adapter": "none", "Last update": "2026-01-02 03:04:05"}
-    chinese = {"embedder": "e5", "dim": 384, "language": "zh", "sources": ["prc"]}
+    unreadable = status_rows(None, Settings(model="qwen-0.5b", adapter="none"))
+    assert unreadable == {**rows, "Documents": "—", "Passages": "—", "Embedder": "—", "Query adapter": "—",
+                          "Last update": "—"}
+    chinese = make_manifest(embedder="e5", language="zh", sources=["prc"])
     assert status_rows(chinese, Settings())["Query adapter"] == "e5-lecoqa-query"
-    assert status_rows({**chinese, "sources": ["taiwan"]}, Settings())["Query adapter"] == "none"  # out of scope
+    taiwan = make_manifest(embedder="e5", language="zh", sources=["taiwan"])
+    assert status_rows(taiwan, Settings())["Query adapter"] == "none"  # out of scope
     assert status_rows(chinese, Settings(query_adapter="none"))["Query adapter"] == "none"
     assert status_rows(chinese, Settings(query_adapter="/nowhere"))["Query adapter"].startswith("cannot load")
 

@@ -2,16 +2,18 @@
 import pytest
 
 from assistant.asof import (
+    FILE,
     AsOfIndex,
     as_of_filter,
+    as_of_retriever,
     describe_versions,
     load_validity,
-    save_validity,
     status,
+    validity_json,
     validity_table,
 )
 from assistant.errors import InputError
-from assistant.index import open_index
+from assistant.index import build_index, open_index, update_index
 from assistant.types import Document, Hit, Unit
 from tests.conftest import make_passage
 
@@ -82,5 +84,22 @@ def test_describe_versions_and_filter_and_persistence(tmp_path):
     assert as_of_filter("2020-01-01").date_to == "2020-01-01"
     with pytest.raises(InputError):
         as_of_filter("01/02/2020")
-    save_validity(tmp_path, t)
+    (tmp_path / FILE).write_text(validity_json(t), encoding="utf-8")
     assert load_validity(tmp_path) == t and load_validity(tmp_path / "none") == {}
+
+
+def test_as_of_retriever_reads_the_table_of_the_version_it_searches(tmp_path, tiny_passages, hashing_embedder):
+    """validity.json is read from the served version (Index.folder), never from beside the versions."""
+    from assistant.retrieve import Retriever
+    from assistant.settings import Settings
+
+    def retriever():
+        return Retriever(open_index(folder), hashing_embedder, Settings(embedder="hashing"))
+
+    folder, first, second = tmp_path / "ix", {"cn/old": {"start": "1990"}}, {"cn/old": {"start": "1995", "end": "1999"}}
+    build_index(folder, tiny_passages, hashing_embedder, files={FILE: validity_json(first)})
+    old = retriever()
+    update_index(folder, tiny_passages, hashing_embedder, files={FILE: validity_json(second)})
+    (folder / FILE).write_text(validity_json({"cn/old": {"start": "2090"}}), encoding="utf-8")  # where format 1 kept it
+    assert as_of_retriever(retriever(), "2000-01-01").index.table == second
+    assert as_of_retriever(old, "2000-01-01").index.table == first  # a reader still on v000001 keeps its table

@@ -45,6 +45,32 @@ def test_build_search_info_update(tmp_path, corpus, capsys):
     assert code == 0 and "kept" in out and "added 0," not in out and "version v000002" in out
 
 
+def test_update_records_the_chunker_and_gives_each_version_its_own_signal_files(tmp_path, corpus, capsys,
+                                                                                monkeypatch):
+    import assistant.chunking
+    from assistant.asof import FILE as VALIDITY
+    from assistant.asof import load_validity
+    from assistant.graph import FILE as GRAPH
+    from assistant.graph import CitationGraph
+    from assistant.index import read_manifest, versions
+
+    home, chunker = tmp_path / "home", assistant.chunking.CHUNKER_VERSION
+    monkeypatch.setattr(assistant.chunking, "CHUNKER_VERSION", "0-older")  # an index chunked by an older release
+    run(capsys, "index", "build", corpus, "--name", "firm", *common(home))
+    assert read_manifest(home / "firm").chunker_version == "0-older"
+    first = versions.current(home / "firm")
+    monkeypatch.setattr(assistant.chunking, "CHUNKER_VERSION", chunker)
+    (corpus / "new_ruling.md").write_text("---\ntitle: New ruling\nkind: case\ndate: 2026-11-01\n---\n"
+                                          "1. The tribunal held that tenants must receive notice.\n", encoding="utf-8")
+    code, _, err = run(capsys, "index", "update", "--name", "firm", *common(home))
+    manifest, second = read_manifest(home / "firm"), versions.current(home / "firm")
+    assert code == 0 and manifest.chunker_version == chunker, err  # update re-chunks every source: it says so
+    assert {VALIDITY, GRAPH} <= set(manifest.files) and not [n for n in (VALIDITY, GRAPH) if (home / "firm" / n).exists()]
+    added = set(load_validity(second)) - set(load_validity(first))
+    assert added and all("new_ruling" in doc for doc in added)  # the first version keeps its own table
+    assert added <= set(CitationGraph.load(second).nodes) and not added & set(CitationGraph.load(first).nodes)
+
+
 def test_ask_with_scripted_model_prints_sources(tmp_path, corpus, capsys):
     home = tmp_path / "home"
     run(capsys, "index", "build", corpus, "--name", "firm", *common(home))

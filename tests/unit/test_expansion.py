@@ -11,6 +11,7 @@ from assistant.index import expansion, lexical, open_index
 from assistant.retrieve import configured
 from assistant.settings import Settings
 from assistant.train.expansion import articles
+from tests.conftest import make_manifest
 
 LAY = "老板拖欠薪水怎么办"
 
@@ -42,16 +43,16 @@ def test_the_retriever_finds_an_article_by_the_questions_about_it_and_shows_its_
 
 def test_auto_applies_the_shipped_file_only_to_an_index_of_its_packs(tmp_path, monkeypatch):
     monkeypatch.setattr(expansion, "SHIPPED", write(tmp_path / "shipped", {"民法典第一条": ["问"]}))
-    assert expansion.resolve("auto", {"sources": ["prc"]}) is not None
-    for manifest in ({"sources": ["taiwan"]}, {"sources": ["prc", "/srv/firm"]}, {}):
-        assert expansion.resolve("auto", manifest) is None
-    assert expansion.resolve("none", {"sources": ["prc"]}) is None
-    assert expansion.resolve(str(tmp_path / "shipped"), {"sources": ["taiwan"]}) is not None  # asked for by path
+    assert expansion.resolve("auto", make_manifest(sources=["prc"])) is not None
+    for sources in (["taiwan"], ["prc", "/srv/firm"], []):
+        assert expansion.resolve("auto", make_manifest(sources=sources)) is None
+    assert expansion.resolve("none", make_manifest(sources=["prc"])) is None
+    assert expansion.resolve(str(tmp_path / "shipped"), make_manifest(sources=["taiwan"])) is not None  # by path
 
 
 def test_a_bad_expansion_folder_is_named_with_the_fix(tmp_path):
     with pytest.raises(InputError, match="not a BM25 expansion file.*--expansion none"):
-        expansion.resolve(str(tmp_path), {})
+        expansion.resolve(str(tmp_path), make_manifest())
     (tmp_path / expansion.FILE).write_text('{"articles": [1, 2]}', encoding="utf-8")
     with pytest.raises(InputError, match=str(tmp_path / expansion.FILE)):
         expansion.load(tmp_path)

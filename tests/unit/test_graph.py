@@ -1,5 +1,5 @@
 """Citation graph from document metadata and text; JSON save/load; cited-by counts and flags."""
-from assistant.graph import CitationGraph, build_graph, parse_citations, zh_number
+from assistant.graph import FILE, CitationGraph, build_graph, parse_citations, zh_number
 from assistant.types import Document, Unit
 
 COI = "Constitution of India"
@@ -58,8 +58,9 @@ def test_prc_versions_are_flagged():
 
 def test_save_and_load_round_trip(tmp_path):
     graph = build_graph(docs())
-    path = graph.save(tmp_path)
-    assert path.name == "graph.json" and path.read_text(encoding="utf-8").lstrip().startswith("{")
+    text = graph.to_json()
+    assert FILE == "graph.json" and text.lstrip().startswith("{")
+    (tmp_path / FILE).write_text(text, encoding="utf-8")
     again = CitationGraph.load(tmp_path)
     assert again.to_dict() == graph.to_dict() and again.cited_by("AIR 1950 SC 27") == 1
 

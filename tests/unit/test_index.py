@@ -8,8 +8,9 @@ import pytest
 
 from assistant.embed.hashing import HashingEmbedder
 from assistant.errors import IndexError_, IndexLocked
-from assistant.index import NoIndex, build_index, dense, open_index, read_manifest, update_index
+from assistant.index import NoIndex, build_index, dense, manifest, open_index, read_manifest, update_index
 from assistant.index.lock import writer_lock
+from assistant.index.manifest import Manifest
 from assistant.index.text import index_text
 from assistant.types import Filters
 from tests.conftest import make_passage
@@ -67,7 +68,11 @@ def test_layout_and_manifest(tmp_index, tiny_passages):
     assert manifest["count"] == len(tiny_passages) and manifest["documents"] == 4
     assert manifest["chunker_version"] == "test" and manifest["faiss_type"] == "flat"
     assert set(manifest["files"]) == {"faiss.index", "passages.sqlite"}
-    assert read_manifest(tmp_index) == manifest
+    typed = read_manifest(tmp_index)
+    assert isinstance(typed, Manifest) and typed.raw == manifest and typed == Manifest.from_dict(manifest)
+    assert (typed.version, typed.embedder, typed.dim, typed.count, typed.documents) == (version, "hashing", 384, 10, 4)
+    assert (typed.chunker_version, typed.faiss_type, typed.built_at) == ("test", "flat", manifest["built_at"])
+    assert typed.raw["faiss_type"] == "flat"
     assert not list(tmp_index.rglob("*.pkl")) and not list(tmp_index.rglob("*.pickle"))
 
 
@@ -138,7 +143,23 @@ def test_progress_is_reported(tmp_path, tiny_passages, hashing_embedder):
 def test_extra_fields_are_kept_in_the_manifest(tmp_path, tiny_passages, hashing_embedder):
     build_index(tmp_path / "ix", tiny_passages, hashing_embedder, extra={"sources": ["india"]})
     update_index(tmp_path / "ix", tiny_passages[:3], hashing_embedder)
-    assert read_manifest(tmp_path / "ix")["sources"] == ["india"]
+    assert read_manifest(tmp_path / "ix").sources == ("india",)
+
+
+def test_files_are_written_inside_their_version_and_checksummed(tmp_path, tiny_passages, hashing_embedder):
+    folder = tmp_path / "ix"
+    build_index(folder, tiny_passages, hashing_embedder, files={"validity.json": '{"v": 1}', "graph.json": "{}"})
+    first = live(folder)
+    assert set(read_manifest(folder).files) == {"faiss.index", "passages.sqlite", "validity.json", "graph.json"}
+    assert (first / "validity.json").read_text() == '{"v": 1}' and not (folder / "validity.json").exists()
+    update_index(folder, tiny_passages, hashing_embedder, files={"validity.json": '{"v": 2}'})
+    second = live(folder)  # holds only the files it was given; the first version keeps its own
+    assert set(read_manifest(folder).files) == {"faiss.index", "passages.sqlite", "validity.json"}
+    assert (second / "validity.json").read_text() == '{"v": 2}' and not (second / "graph.json").exists()
+    assert (first / "validity.json").read_text() == '{"v": 1}'
+    (second / "validity.json").write_text('{"v": 3}')
+    with pytest.raises(IndexError_, match="validity.json is damaged.*rebuild"):
+        open_index(folder)
 
 
 # ---- incremental update ------------------------------------------------------------------------
@@ -154,7 +175,7 @@ def test_update_embeds_only_new_passages(tmp_path, tiny_passages):
     assert embedder.texts == [index_text(new[0])]
     index = open_index(tmp_path / "ix")
     assert set(index.all_ids()) == {p.id for p in tiny_passages[2:] + new}
-    assert index.manifest["corpus_hashes"] == {"a": "2"} and index.manifest["version"] == report.version
+    assert index.manifest.raw["corpus_hashes"] == {"a": "2"} and index.manifest.version == report.version
     assert index.lexical_search("magistrate", k=3)[0][0] == new[0].id
     assert index.lexical_search("equality", k=3) == []
     query = embedder.embed_queries([new[0].text])
@@ -263,6 +284,20 @@ def test_missing_or_unreadable_manifest_is_refused(tmp_index):
         open_index(tmp_index)
 
 
+def test_an_index_of_the_previous_format_asks_for_a_rebuild(tmp_index, tiny_passages, hashing_embedder):
+    """Format 1 kept validity.json and graph.json beside the versions, where they could describe another one."""
+    path = live(tmp_index) / manifest.NAME
+    data = json.loads(path.read_text())
+    data["format_version"] = 1
+    data[manifest.SELF] = manifest.own_checksum(data)
+    path.write_text(json.dumps(data))
+    for attempt in (lambda: open_index(tmp_index), lambda: update_index(tmp_index, tiny_passages, hashing_embedder)):
+        with pytest.raises(IndexError_) as caught:
+            attempt()
+        assert str(live(tmp_index)) in str(caught.value) and "format 1" in str(caught.value)
+        assert "rebuild it with `legal-assistant index build`" in str(caught.value)
+
+
 def test_current_naming_a_missing_version_is_refused(tmp_index):
     (tmp_index / "CURRENT").write_text("v000042\n")
     with pytest.raises(IndexError_, match="v000042"):
@@ -300,8 +335,8 @@ def test_approximate_indexes_recall_flat_results(index_type):
 def test_small_corpora_fall_back_to_flat_with_a_note(tmp_path, tiny_passages, hashing_embedder):
     report = build_index(tmp_path / "ix", tiny_passages, hashing_embedder, index_type="ivf")
     manifest = read_manifest(tmp_path / "ix")
-    assert manifest["index_type"] == "ivf" and manifest["faiss_type"] == "flat"
-    assert "ivf needs at least" in manifest["notes"][0] and report.notes == tuple(manifest["notes"])
+    assert manifest.index_type == "ivf" and manifest.faiss_type == "flat"
+    assert "ivf needs at least" in manifest.notes[0] and report.notes == manifest.notes
 
 
 def test_ivfpq_index_reranks_with_exact_scores(tmp_path):
@@ -310,7 +345,7 @@ def test_ivfpq_index_reranks_with_exact_scores(tmp_path):
     passages = [make_passage("doc", i, str(i), f"v{i}") for i in range(len(vectors))]
     build_index(tmp_path / "pq", passages, embedder, index_type="ivfpq")
     index = open_index(tmp_path / "pq")
-    assert index.manifest["faiss_type"] == "ivfpq"
+    assert index.manifest.faiss_type == "ivfpq"
     queries = clustered(30, 32, seed=2)
     exact = queries @ vectors.T
     position = {p.id: i for i, p in enumerate(passages)}

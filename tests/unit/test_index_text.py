@@ -34,7 +34,7 @@ def test_passage_text_is_unchanged_and_bm25_sees_the_header(tmp_path, hashing_em
     index = open_index(tmp_path / "ix")
     assert index.get([p.id])[0].text == TEXT
     assert index.lexical_search("合同终止", k=1)[0][0] == p.id  # 合同 / 终止 only in the chapter
-    assert index.manifest["text_format"] == TEXT_FORMAT
+    assert index.manifest.text_format == TEXT_FORMAT
 
 
 def test_update_reembeds_a_kept_passage_whose_chapter_changed(tmp_path, hashing_embedder):
@@ -62,4 +62,4 @@ def test_an_index_of_another_text_format_must_be_rebuilt(tmp_path, hashing_embed
     with pytest.raises(IndexError_, match="rebuild"):
         update_index(tmp_path / "ix", [prc_passage()], hashing_embedder)
     build_index(tmp_path / "ix", [prc_passage()], hashing_embedder)  # the rebuild works
-    assert open_index(tmp_path / "ix").manifest["text_format"] == TEXT_FORMAT
+    assert open_index(tmp_path / "ix").manifest.text_format == TEXT_FORMAT

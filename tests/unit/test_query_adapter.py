@@ -14,6 +14,7 @@ from assistant.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.train.data import frozen_test
 from assistant.train.query_adapter import examples, fit, held_out
+from tests.conftest import make_manifest
 
 
 def card(dim: int, **more) -> dict:
@@ -46,22 +47,23 @@ def test_auto_picks_a_shipped_adapter_only_for_its_embedder_and_language(tmp_pat
     QueryAdapter(np.zeros((hashing_embedder.dim,) * 2, np.float32), card(hashing_embedder.dim, language="zh")).save(
         tmp_path / "hashing-zh")
     monkeypatch.setattr(query_adapter, "SHIPPED", tmp_path)
-    assert resolve("auto", hashing_embedder, {"language": "zh"}).folder == tmp_path / "hashing-zh"
-    assert resolve("auto", hashing_embedder, {"language": "en"}) is None
-    assert resolve("auto", hashing_embedder, {}) is None  # an index built before languages were recorded
-    assert resolve("none", hashing_embedder, {"language": "zh"}) is None
-    assert resolve(str(tmp_path / "hashing-zh"), hashing_embedder, {"language": "en"}) is not None
+    assert resolve("auto", hashing_embedder, make_manifest(language="zh")).folder == tmp_path / "hashing-zh"
+    assert resolve("auto", hashing_embedder, make_manifest(language="en")) is None
+    assert resolve("auto", hashing_embedder, make_manifest()) is None  # built before languages were recorded
+    assert resolve("none", hashing_embedder, make_manifest(language="zh")) is None
+    assert resolve(str(tmp_path / "hashing-zh"), hashing_embedder, make_manifest(language="en")) is not None
 
 
 def test_auto_keeps_a_scoped_adapter_to_indexes_built_from_its_packs_alone(tmp_path, hashing_embedder, monkeypatch):
     QueryAdapter(np.zeros((hashing_embedder.dim,) * 2, np.float32),
                  card(hashing_embedder.dim, language="zh", scope={"packs": ["prc"]})).save(tmp_path / "prc-only")
     monkeypatch.setattr(query_adapter, "SHIPPED", tmp_path)
-    assert resolve("auto", hashing_embedder, {"language": "zh", "sources": ["prc"]}) is not None
-    assert resolve("auto", hashing_embedder, {"language": "zh", "sources": ["taiwan"]}) is None
-    assert resolve("auto", hashing_embedder, {"language": "zh", "sources": ["prc", "/srv/rulings"]}) is None
-    assert resolve("auto", hashing_embedder, {"language": "zh"}) is None  # sources not recorded: not measured
-    assert resolve(str(tmp_path / "prc-only"), hashing_embedder, {"language": "zh"}) is not None  # asked for by path
+    assert resolve("auto", hashing_embedder, make_manifest(language="zh", sources=["prc"])) is not None
+    assert resolve("auto", hashing_embedder, make_manifest(language="zh", sources=["taiwan"])) is None
+    assert resolve("auto", hashing_embedder, make_manifest(language="zh", sources=["prc", "/srv/rulings"])) is None
+    assert resolve("auto", hashing_embedder, make_manifest(language="zh")) is None  # sources not recorded: not measured
+    by_path = resolve(str(tmp_path / "prc-only"), hashing_embedder, make_manifest(language="zh"))
+    assert by_path is not None  # asked for by path
 
 
 def test_the_retriever_searches_with_the_adapted_query(tmp_index, hashing_embedder, tmp_path):
@@ -157,7 +159,7 @@ def test_adapted_questions_fuse_with_the_adapters_weights_unless_the_settings_ch
 
     tuned = {"lexical_weight": 0.35, "rrf_k": 20}
     adapter = QueryAdapter(np.zeros((4, 4), np.float32), card(4, language="zh", fusion={**tuned, "grid": []}))
-    index = SimpleNamespace(manifest={"embedder": "hashing", "dim": 4})
+    index = SimpleNamespace(manifest=make_manifest(dim=4))
     embedder = SimpleNamespace(name="hashing", dim=4)
     plain = {"dense_weight": 1.0, "lexical_weight": 1.0, "rrf_k": 60}
     retriever = Retriever(index, embedder, Settings(home=tmp_path), adapter)

@@ -4,6 +4,7 @@ import json
 
 from assistant.generate import ADAPTERS_DIR, resolve_adapter
 from assistant.train.lora import RECIPES, Recipe
+from tests.conftest import make_manifest
 
 SHIPPED = ADAPTERS_DIR / "qwen-0.5b"
 
@@ -48,11 +49,12 @@ def test_shipped_query_adapter_fits_e5_on_prc_indexes_and_never_saw_a_held_out_q
     from assistant.train.query_adapter import held_out, lecoqa_dev_ids
 
     e5 = SimpleNamespace(name="e5", dim=384)
-    adapter = resolve("auto", e5, {"language": "zh", "sources": ["prc"]})
+    adapter = resolve("auto", e5, make_manifest(language="zh", sources=["prc"]))
     assert adapter is not None and adapter.folder == QUERY_ADAPTERS / "e5-lecoqa-query"
     for sources in (["taiwan"], ["prc", "/home/firm/rulings"], []):  # it cost taiwan a ruling; folders: unmeasured
-        assert resolve("auto", e5, {"language": "zh", "sources": sources}) is None
-    assert resolve("auto", e5, {"language": "ko"}) is None and resolve("auto", e5, {"language": "en"}) is None
+        assert resolve("auto", e5, make_manifest(language="zh", sources=sources)) is None
+    assert resolve("auto", e5, make_manifest(language="ko")) is None
+    assert resolve("auto", e5, make_manifest(language="en")) is None
     assert adapter.delta.shape == (384, 384) and (adapter.folder / "adapter.npy").stat().st_size < 2**20
     trained = set(adapter.card["data"]["training_query_ids"])
     dev = lecoqa_dev_ids(LECOQA)
