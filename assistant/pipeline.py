@@ -17,7 +17,7 @@ from assistant.prompts import build_messages, refusal_for, rewrite_query
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Hit
 from assistant.verify import check
-from assistant.verify.relevance import Similarity, gate_for
+from assistant.verify.relevance import Similarity, gate_for, similarity_of
 
 NO_HITS = "no passage matched the question and filters"
 
@@ -146,17 +146,12 @@ class Assistant:
 
     def similarity(self) -> Similarity:
         """The question's cosine with each span, by the index's own embedder (verification's on-point test)."""
-        embedder = self.retriever.embedder
-
-        def cosines(question: str, spans: list[str]):
-            return embedder.embed_passages(list(spans)) @ embedder.embed_queries([question])[0]
-
-        return cosines
+        return similarity_of(self.retriever.embedder)
 
     def _served(self, question: str, hits: list[Hit], draft: str, timings: dict, adapter: str) -> Answer:
-        dense = gate_for(question).dense <= 1  # the tuned gate uses cosines: compute them only then
+        cut = timings.get("tokens", 0) >= self.settings.max_new_tokens
         verdict = check(question, draft, hits, mode=self.settings.support_check,
-                        similarity=self.similarity() if dense else None)
+                        similarity=self.similarity() if gate_for(question).dense else None, cut=cut)
         answer = self._answer(question, hits, verdict.text, timings, verdict.citations, verdict.refused,
                               verdict.reason, adapter)
         answer.draft, answer.lead = draft, verdict.lead

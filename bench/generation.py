@@ -12,6 +12,9 @@ template, tokenisation and the prompt's forward pass); decode tokens/s = (pieces
 first piece); a 64-token answer = the whole stream. Medians over the runs. "auto" is the dtype the
 project picks (`answering_dtype`: bf16 on a CPU with AVX512-BF16 or AMX, else fp32); qwen-0.5b also
 runs in fp32, and the row "greedy tokens, dtype vs fp32" counts the first 64 tokens they share.
+Each qwen model also runs on the llama.cpp engine ("llama.cpp (GGUF as packaged)": `LlamaCppGenerator`, the
+shipped adapter as its cached LoRA GGUF, a 2-token warm-up, end-of-sequence ignored so that every run
+decodes 64 tokens), in its own fresh process, timed the same way.
 
 Engine overhead (default model only, after the peak RSS is read): a plain `AutoModelForCausalLM` of the
 same folder and dtype is loaded beside the project's generator and warmed up; then, 5 times (quick:
@@ -22,7 +25,7 @@ as the project's does (on this shared CPU, 2 torch threads called from the main 
 Ratio = median project / median raw on the same threads.
 
 FAQ throughput: `answer_file` over all 50 rows of corpus/faq/sample_faq.csv with the default settings
-(Settings(): torch engine, qwen-0.5b, shipped adapter, k=5, 256 new tokens at most) on the india index,
+(Settings(): its engine, qwen-0.5b, shipped adapter, k=5, 64 new tokens at most) on the india index,
 model loaded first (quick: 3 rows; BENCH_GENERATION_FAQ_ROWS=N for another count, 0 skips it).
 
 The prompt: `build_messages` for a fixed question ("How have the courts read the right to life and
@@ -42,7 +45,9 @@ from pathlib import Path
 
 from bench import REPO_ROOT, Benchmark, Context, row
 
-CONFIGS = (("smollm2", "auto"), ("qwen-0.5b", "float32"), ("qwen-0.5b", "auto"), ("qwen-1.5b", "auto"))
+# (model, dtype); dtype "gguf": the llama.cpp engine on the packaged GGUF as is (xllamacpp, in process)
+CONFIGS = (("smollm2", "auto"), ("qwen-0.5b", "float32"), ("qwen-0.5b", "auto"), ("qwen-0.5b", "gguf"),
+           ("qwen-1.5b", "auto"), ("qwen-1.5b", "gguf"))
 DEFAULT_MODEL = "qwen-0.5b"  # Settings().model: the engine overhead is measured on it
 FAQ_ROWS, QUICK_FAQ_ROWS = 50, 3
 QUESTION = "How have the courts read the right to life and personal liberty under Article 21?"
@@ -161,11 +166,42 @@ def overhead(gen, messages: list[dict], runs: int) -> dict:
             "raw_threads": threads, "default_threads": physical_cores()}
 
 
+def measure_llamacpp(name: str, messages: list[dict], runs: int, max_new_tokens: int) -> dict:
+    """Inside the fresh process: the llama.cpp engine with the shipped adapter (converted to a LoRA GGUF,
+    cached, untimed), as `--engine llamacpp` runs it; end-of-sequence ignored, so every run decodes the same."""
+    import statistics
+    import time
+
+    from assistant.generate import resolve_adapter
+    from assistant.generate.llamacpp import LlamaCppGenerator, lora_gguf
+
+    adapter = resolve_adapter(name, "default")
+    if adapter:
+        lora_gguf(name, Path(adapter), cache_dir())  # converted once (untimed), as setup leaves it
+    started = time.perf_counter()
+    gen = LlamaCppGenerator.load(name, cache_dir(), adapter)
+    load_s = time.perf_counter() - started
+    plain = gen.request
+    gen.request = lambda m, n: {**plain(m, n), "ignore_eos": True}
+    list(gen.stream([{"role": "user", "content": "Hello"}], 2))  # warm-up, as HFGenerator.load does
+    timed = [stream_times(gen, messages, max_new_tokens) for _ in range(runs)]
+    speed = [(n - 1) / (total - first) if n > 1 and total > first else 0.0 for first, total, n, _ in timed]
+    return {"model": name, "dtype": "gguf", "asked_dtype": "gguf", "engine": "llamacpp",
+            "adapter": gen.adapter_for(messages), "cached": True, "load_s": load_s,
+            "first_token_s": statistics.median(t[0] for t in timed), "total_s": statistics.median(t[1] for t in timed),
+            "tokens_per_s": statistics.median(speed), "new_tokens": [t[2] for t in timed], "text": timed[0][3],
+            "first_token_runs": [round(t[0], 2) for t in timed], "prompt_tokens": count_tokens(messages),
+            "runs": runs, "peak_rss_mb": peak_rss_mb()}
+
+
 def measure_child(name: str, dtype: str, prompt_file: Path, runs: int, max_new_tokens: int) -> dict:
     """Inside the fresh process: load as the project does, time `runs` streams of the prompt; for the
     default model in the project's dtype, then the engine overhead."""
     import statistics
     import time
+
+    if dtype == "gguf":
+        return measure_llamacpp(name, json.loads(prompt_file.read_text(encoding="utf-8")), runs, max_new_tokens)
 
     import torch  # noqa: F401  (imported before the load is timed)
     import transformers  # noqa: F401
@@ -219,6 +255,8 @@ def run_child(name: str, dtype: str, prompt_file: Path, runs: int, timeout: floa
 
 
 def label(m: dict) -> str:
+    if m["dtype"] == "gguf":
+        return f"{m['model']}, llama.cpp (GGUF as packaged)"
     return f"{m['model']}, torch {m['dtype']}" + (" (auto)" if m["asked_dtype"] == "auto" else "")
 
 
@@ -233,8 +271,10 @@ def model_rows(m: dict, qwen_tokens: int) -> list[dict]:
         row(f"time to complete a {MAX_NEW_TOKENS}-token answer (median)", round(m["total_s"], 1), unit="s",
             runs=m["runs"], **common),
         row("load time from the cache", round(m["load_s"], 1), unit="s", runs=1,
-            **{**common, "subset": "HFGenerator.load of index/.cache/models/<name>/ with the shipped adapter, "
-               "2-token warm-up included (torch imported before)"
+            **{**common, "subset": ("LlamaCppGenerator.load of the GGUF with the shipped adapter's LoRA GGUF"
+                                    if m["dtype"] == "gguf" else
+                                    "HFGenerator.load of index/.cache/models/<name>/ with the shipped adapter, "
+                                    "2-token warm-up included (torch imported before)")
                + ("" if m["cached"] else "; NOT cached before this run: dequantized first, untimed")}),
         row("peak RSS of the process", round(m["peak_rss_mb"]), unit="MB", runs=1,
             **{**common, "subset": "VmHWM of the child: Python + torch + model + the generations above"}),

@@ -79,12 +79,13 @@ def generate(model, tokenizer, messages: list[dict], max_new_tokens: int) -> tup
     return tokenizer.decode(new, skip_special_tokens=True).strip(), time.time() - start, int(new.shape[0])
 
 
-def score(example, answer: str) -> dict:
+def score(example, answer: str, similarity=None) -> dict:
     """The answer's measures; `served_refused`: the answering path (`Assistant.ask`) would refuse it after
-    checking its citations against the passages shown."""
+    checking its citations against the passages shown (`similarity`: the cosine of the question's default
+    embedder, which the Chinese gate adds; see `similarity_for`)."""
     from assistant.verify import check, is_refusal
 
-    served = check(example.question, answer, example.hits)
+    served = check(example.question, answer, example.hits, similarity=similarity)
     row = {"qid": example.qid, "kind": example.kind, "language": example.language, "answer": answer,
            "refused": is_refusal(answer), "served_refused": served.refused,
            "withheld": example.withheld}
@@ -129,9 +130,17 @@ def evaluate_setting(setting: Setting, examples, base: str, cache_dir: Path, max
     for ex in tqdm(examples, desc=setting.name):
         shots = pool.get(ex.language, [])[: setting.shots]
         answer, seconds, new_tokens = generate(model, tokenizer, ex.messages(shots), max_new_tokens)
-        rows.append({**score(ex, answer), "seconds": round(seconds, 2), "new_tokens": new_tokens,
+        rows.append({**score(ex, answer, similarity_for(ex.language)), "seconds": round(seconds, 2), "new_tokens": new_tokens,
                      "adapter": setting.adapter, "adapter_sha256": weights_hash(setting.adapter)})
     return rows
+
+
+def similarity_for(language: str):
+    """The span cosine by the embedder a pack in `language` is indexed with by default (e5 for Chinese)."""
+    from assistant.embed import default_embedder_for, get_embedder
+    from assistant.verify.relevance import similarity_of
+
+    return similarity_of(get_embedder(default_embedder_for(language)))
 
 
 def _same_adapter(row: dict, adapter: str | None) -> bool:

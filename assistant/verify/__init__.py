@@ -110,20 +110,29 @@ def on_point(relevance: Relevance, checks: list[SentenceCheck], gate: Gate) -> l
             for c in checks]
 
 
+def finished(sentences: list[str], cut: bool) -> list[str]:
+    """The drafted sentences less the last when the draft stopped at the token limit before ending it: a
+    quote cut short can say the opposite of its clause ("No person shall be deprived of his life")."""
+    if cut and sentences and not re.search(r"[.!?。！？]\s*(?:\[[^\]]*\]\s*)*$", sentences[-1]):
+        return sentences[:-1]
+    return sentences
+
+
 def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", gate: Gate | None = None,
-          similarity: Similarity | None = None) -> Verdict:
+          similarity: Similarity | None = None, cut: bool = False) -> Verdict:
     """The served answer for a draft: verified sentences only (mode "drop"), or all of them flagged (mode "flag").
 
     When no drafted sentence holds, the retrieved span that best answers the question is served instead, as
     a quote, if it is on point (`relevance.Relevance.evidence`; over the model's own refusal only when it
-    holds `gate.override` of the question). `similarity` (the index's embedder) widens "on point" to spans
-    that say the same in other words."""
+    scores `gate.override`). `similarity` (the index's embedder) widens "on point" to spans
+    that say the same in other words. `cut`: the draft stopped at the token limit (see `finished`)."""
     gate = gate or gate_for(question)
     refused = is_refusal(draft)
     model_lead, body = ("", "") if refused else leads.strip_lead(draft.strip())
     seen: set[str] = set()
     relevance = Relevance(question, hits, similarity)
-    checks = on_point(relevance, [check_sentence(s, hits, seen) for s in split_sentences(body)], gate)
+    sentences = finished(split_sentences(body), cut)
+    checks = on_point(relevance, [check_sentence(s, hits, seen) for s in sentences], gate)
     if gate.evidence and not any(c.served for c in checks):
         found = relevance.evidence(gate, refused)
         if found is not None:

@@ -27,10 +27,21 @@ def test_score_counts_leads_against_the_gold_and_wrong_labels():
     assert rows["answer rate (answerable)"].startswith("4/4") and rows["gold pinpoint cited (answerable)"].startswith("3/4")
     assert rows["refusal accuracy (unanswerable)"].startswith("1/2")
     assert rows["served sentences hand-labelled wrong"] == "1 of 5 (0 unlabelled)"
-    assert objective(records) == 3 / 4 + 1 / 2
+    assert objective(records) == (3 - 1) / 4 + 1 / 2  # a wrong pinpoint served counts against
 
 
 def test_the_models_own_lead_is_scored_apart():
     records = [record("a", polarity="no", draft="Yes, it can [1]."), record("b", polarity="yes", draft="Yes [1]."),
                record("c", polarity="yes", draft="It may [1].")]
     assert model_lead_wrong(records).startswith("1/3")
+
+
+def test_tuning_questions_are_their_own_split_and_answerable_only_within_the_scope():
+    from bench.faithful import load_questions, tuning_questions
+
+    tuning = tuning_questions()
+    assert {q["split"] for q in tuning} == {"tune"} and {q["pack"] for q in tuning} == {"india", "eu", "taiwan"}
+    assert not {q["question"] for q in tuning} & {q["question"] for q in load_questions()}  # never a scored one
+    taiwan = [q for q in tuning if q["pack"] == "taiwan"]
+    assert 0 < sum(q["answerable"] for q in taiwan) < len(taiwan)  # rulings outside the index are unanswerable
+    assert all(q["gold"] for q in tuning if q["answerable"]) and not any(q["gold"] for q in tuning if not q["answerable"])

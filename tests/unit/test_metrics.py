@@ -78,9 +78,13 @@ def test_served_refusal_counts_what_the_answering_path_would_refuse():
                     jurisdiction="CN", language="zh", title="民法典")
     withheld = Example("q1", "试用期可以解除合同吗？", "zh", "refusal", [Hit(passage=other, score=1.0, dense=0.9, rank=1)],
                        "", "", [], "nearest")
-    rows = [{**score(answerable, "劳动者在试用期内提前三日通知用人单位，可以解除劳动合同[1]。"), "seconds": 1.0, "new_tokens": 9},
-            {**score(answerable, "所提供的资料无法回答这个问题。"), "seconds": 1.0, "new_tokens": 9},  # the model refuses
-            {**score(withheld, "您好，公司应当赔偿员工十万元。"), "seconds": 1.0, "new_tokens": 9}]  # invented
+    def similarity(question, spans):  # stands in for e5, whose cosines the Chinese gate adds
+        return [0.9] * len(spans)
+
+    rows = [{**score(answerable, "劳动者在试用期内提前三日通知用人单位，可以解除劳动合同[1]。", similarity), "seconds": 1.0,
+             "new_tokens": 9},
+            {**score(answerable, "所提供的资料无法回答这个问题。", similarity), "seconds": 1.0, "new_tokens": 9},  # refuses
+            {**score(withheld, "您好，公司应当赔偿员工十万元。", similarity), "seconds": 1.0, "new_tokens": 9}]  # invented
     assert [r["refused"] for r in rows] == [False, True, False]
     assert [r["served_refused"] for r in rows] == [False, True, True]
     summary = summarize(rows)

@@ -1,6 +1,7 @@
 """The serving rule (assistant.verify) on real statute text: anchors, polarity, leads, refusals, scripts."""
 import importlib.util
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -8,10 +9,22 @@ import pytest
 from assistant.prompts import REFUSAL, REFUSALS
 from assistant.text import numbers, parse_markers, split_sentences
 from assistant.types import Hit, Passage
-from assistant.verify import FLAG, check, check_sentence, is_refusal
+from assistant import verify
+from assistant.verify import FLAG, check_sentence, is_refusal
 from assistant.verify.lead import is_yes_no, settle, strip_lead
 from assistant.verify.polarity import keeps_polarity, polarity
 from assistant.verify.relevance import Gate, asks_figure
+
+
+# The serving rules below (anchors, polarity, leads, refusals) are shown on a lexical gate: a span is on point
+# when it holds half the question's terms. The default gates add the embedder's cosine; that is tested on its own.
+LEXICAL = Gate(lexical=1.0, threshold=0.5, override=0.5)
+
+
+def check(question, draft, hits, **options):
+    if "gate" not in options and "similarity" not in options:
+        options["gate"] = LEXICAL
+    return verify.check(question, draft, hits, **options)
 
 
 def constitution() -> dict[int, str]:
@@ -43,8 +56,11 @@ def test_markers_and_sentences():
 
 
 def test_a_faithful_quote_is_served_with_its_span_and_pinpoint(hits):
-    verdict = check("What does Article 21 protect?", "No person shall be deprived of his life or personal liberty "
-                    "except according to procedure established by law [1].", hits)
+    draft = "No person shall be deprived of his life or personal liberty except according to procedure established by law [1]."
+    strict = Gate(lexical=1.0, threshold=0.6, override=0.6)  # above the share of the question's terms it holds
+    assert check("What does Article 21 protect?", draft, hits, gate=strict).refused
+    named = [replace(hits[0], named=True), *hits[1:]]  # find by citation: the question names Art. 21
+    verdict = check("What does Article 21 protect?", draft, named, gate=strict)
     assert not verdict.refused and verdict.text.startswith("“No person shall be deprived")
     [citation] = verdict.citations
     assert citation.cite.endswith("Art. 21") and "procedure established by law" in citation.quote
@@ -120,7 +136,10 @@ def test_chinese_polarity_and_lookalikes():
 
 def test_traditional_question_over_traditional_ruling_is_anchored_and_answered_in_its_script():
     ruling = passage_hit("釋字第392號", "羈押被告之權屬於法官，檢察官無羈押被告之權。", 1, "zh")
-    verdict = check("羈押被告是否須由法官決定？", "羁押被告之权属于法官[1]。", [ruling])
+    def similarity(question, spans):  # stands in for e5, whose cosine the Chinese gate adds
+        return [0.9] * len(spans)
+
+    verdict = check("羈押被告是否須由法官決定？", "羁押被告之权属于法官[1]。", [ruling], similarity=similarity)
     assert not verdict.refused and "羈押" in verdict.text and verdict.citations[0].cite == "釋字第392號"
     assert verdict.lead == "yes" and verdict.text.startswith("是。")  # 是否 asks; it is not a negation
     refused = check("羈押被告是否須由法官決定？", "所提供的资料无法回答这个问题。", [ruling], gate=Gate(override=1.01))
@@ -217,3 +236,33 @@ def test_a_law_named_in_the_cite_does_not_anchor_a_swapped_subject():
     verdict = check("Inside a bank, who carries the ultimate responsibility for managing ICT risk?",
                     "According to the passage, DORA carries the ultimate responsibility for managing ICT risk.", [dora])
     assert verdict.checks[0].why == "no anchor" and "DORA carries" not in verdict.text
+
+
+def test_a_lay_question_is_on_point_by_meaning_when_the_gate_adds_the_cosine(hits):
+    """Few of the question's words are in Art. 72; the embedder's cosine carries it over a dense gate only."""
+    question = "Who has the power to forgive a prisoner?"
+
+    def similarity(asked: str, spans: list[str]) -> list[float]:  # stands in for the index's embedder
+        assert asked == question
+        return [0.8 if "pardons" in span else 0.2 for span in spans]
+
+    lexical = Gate(lexical=1.0, threshold=0.5, override=9.0)
+    dense = Gate(lexical=1.0, threshold=0.75, override=9.0, dense=True)
+    assert check(question, "The Governor decides [9].", hits, gate=lexical, similarity=similarity).refused
+    verdict = check(question, "The Governor decides [9].", hits, gate=dense, similarity=similarity)
+    assert not verdict.refused and [c.cite for c in verdict.citations] == ["Constitution of India, Art. 72"]
+    assert "pardons" in verdict.citations[0].quote
+    # the model's refusal stands unless the evidence reaches the override
+    assert check(question, REFUSAL, hits, gate=dense, similarity=similarity).refused
+    assert not check(question, REFUSAL, hits, gate=Gate(1.0, 0.75, 0.8, True), similarity=similarity).refused
+
+
+def test_a_draft_cut_at_the_token_limit_loses_its_unfinished_sentence(hits):
+    from assistant.verify import finished
+
+    draft = "No person shall be deprived of his life or personal liberty [1]. No person shall be deprived of his life"
+    assert finished(split_sentences(draft), cut=False) == split_sentences(draft)
+    assert finished(split_sentences(draft), cut=True) == ["No person shall be deprived of his life or personal liberty [1]."]
+    assert finished(["用人单位不得扣押劳动者的居民身份证。"], cut=True) == ["用人单位不得扣押劳动者的居民身份证。"]
+    assert any(c.sentence.endswith("his life") for c in check("Is life protected?", draft, hits).checks)
+    assert not any(c.sentence.endswith("his life") for c in check("Is life protected?", draft, hits, cut=True).checks)
