@@ -15,6 +15,7 @@ from typing import Generator as Gen
 from assistant.audit import AuditLog
 from assistant.prompts import build_messages, refusal_for, rewrite_query
 from assistant.settings import Settings
+from assistant.text import language_of
 from assistant.types import Answer, Filters, Hit
 from assistant.verify import check
 from assistant.verify.relevance import Similarity, gate_for, similarity_of
@@ -149,14 +150,23 @@ class Assistant:
         choose = getattr(self.generator, "adapter_for", None)  # generators passed in by callers may lack it
         return choose(messages) if choose else self.generator.adapter
 
-    def similarity(self) -> Similarity:
-        """The question's cosine with each span, by the index's own embedder (verification's on-point test)."""
-        return similarity_of(self.retriever.embedder)
+    def similarity(self, question: str = "") -> Similarity:
+        """The question's cosine with each span (verification's on-point test): by the index's own embedder,
+        or, for passages handed in (`hits=`) with no usable index, by the embedder a pack in the question's
+        language is indexed with, the one the gates were chosen with."""
+        from assistant.errors import IndexError_
+
+        try:
+            return similarity_of(self.retriever.embedder)
+        except IndexError_:  # none, or one to rebuild: only passages handed in get this far without it
+            from assistant.embed import default_embedder_for, get_embedder
+
+            return similarity_of(get_embedder(default_embedder_for(language_of(question))))
 
     def _served(self, question: str, hits: list[Hit], draft: str, timings: dict, adapter: str) -> Answer:
         cut = timings.get("tokens", 0) >= self.settings.max_new_tokens
         verdict = check(question, draft, hits, mode=self.settings.support_check,
-                        similarity=self.similarity() if gate_for(question).dense else None, cut=cut)
+                        similarity=self.similarity(question) if gate_for(question).dense else None, cut=cut)
         answer = self._answer(question, hits, verdict.text, timings, verdict.citations, verdict.refused,
                               verdict.reason, adapter)
         answer.draft, answer.lead = draft, verdict.lead

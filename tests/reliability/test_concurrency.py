@@ -117,4 +117,4 @@ def test_killed_writer_releases_lock(old_index, embedder):
     update_index(old_index, passages(NEW), embedder)
     assert search_count(old_index) == count(NEW)
     data = open_index(old_index).manifest
-    manifest.verify(old_index / "versions" / data["version"], data)
+    manifest.verify(old_index / "versions" / data.version, data)
