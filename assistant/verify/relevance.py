@@ -112,6 +112,7 @@ class Relevance:
             score = self.score(found, gate)
             if not self.holds(found, gate) or (refused and score < gate.override):
                 continue
-            if key is None or (score, -found.n, -len(found.span)) > key:
-                best, key = Anchor(found.n, found.span, round(self.lexical(found), 3), True), (score, -found.n, -len(found.span))
+            rank = (score, -found.n, -len(found.span))  # ties: the better-ranked passage, the shorter span
+            if key is None or rank > key:
+                best, key = Anchor(found.n, found.span, round(self.lexical(found), 3), True), rank
         return best
