@@ -22,13 +22,14 @@ import re
 from typing import Callable
 
 from assistant import pinpoint
+from assistant.settings import default
+from assistant.text import CJK
 from assistant.types import Document, Passage, Unit
 
 CHUNKER_VERSION = "2"  # 2: branch articles (第27条の5, Section 10-A), 項/号 sub-units, markup stripped
 
 Counter = Callable[[str], int]
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _NUM_ZH = "零〇一二三四五六七八九十百千两\\d"
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}|>|[-*+])\s+|</?[A-Za-z][^>]*>")  # heading/quote/list markers, HTML tags
@@ -52,15 +53,15 @@ _NOT_AN_END = re.compile(
     r"(?:\b(?:v|vs|Art|Arts|No|Nos|Sec|Secs|Rs|Mr|Mrs|Ms|Dr|Ltd|Co|Inc|cl|para|paras|pp?|viz|etc|Hon|cf|Cf|[A-Z])"
     r"|\b\d{1,3}|\be\.g|\bi\.e)\.[ \t]*$"
 )
-_SENTENCE = re.compile(rf".+?(?:[.!?](?=\s+[\"“‘(\[A-Z0-9{_CJK}])\s*|[。！？]+[”」』）)]?\s*|\n+|$)", re.S)
+_SENTENCE = re.compile(rf".+?(?:[.!?](?=\s+[\"“‘(\[A-Z0-9{CJK}])\s*|[。！？]+[”」』）)]?\s*|\n+|$)", re.S)
 
 
 def chunk(
     doc: Document,
     count_tokens: Counter | None = None,
     max_tokens: int = 240,
-    max_words: int = 180,
-    overlap: int = 1,
+    max_words: int = default("max_words"),
+    overlap: int = default("overlap_sentences"),
 ) -> list[Passage]:
     """Passages for one document, in document order; each fits `max_words` (estimate) and `max_tokens`."""
     fits = _fits(count_tokens, max_tokens, max_words)
@@ -75,8 +76,8 @@ def chunk(
 
 def estimate_tokens(text: str) -> int:
     """Rough size when no tokenizer is given: one per word plus one per CJK character."""
-    cjk = len(re.findall(f"[{_CJK}]", text))
-    words = len(re.findall(f"[^\\s{_CJK}]+", text))
+    cjk = len(re.findall(f"[{CJK}]", text))
+    words = len(re.findall(f"[^\\s{CJK}]+", text))
     return words + cjk
 
 
@@ -85,7 +86,7 @@ def cite_for(doc: Document, label: str) -> str:
     base = doc.citation or doc.title
     if not label:
         return base
-    joiner = " " if re.match(f"[{_CJK}]", label) else ", "
+    joiner = " " if re.match(f"[{CJK}]", label) else ", "
     return f"{base}{joiner}{label}"
 
 

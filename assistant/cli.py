@@ -457,7 +457,7 @@ def add_faq(sub) -> None:
 def add_base_flag(p: argparse.ArgumentParser) -> None:
     from assistant.generate.loading import MODELS
 
-    p.add_argument("--base", choices=list(MODELS), default=settings_mod.Settings.model_fields["model"].default,
+    p.add_argument("--base", choices=list(MODELS), default=settings_mod.default("model"),
                    help="packaged base model")
 
 

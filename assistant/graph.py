@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.text import HAN
 from assistant.types import Document
 
 FILE = "graph.json"
 _ZH_NUM = "零〇一二三四五六七八九十百千两\\d"
 ARTICLE_EN = re.compile(r"\b(?:Article|Art\.)\s*(\d+[A-Z]{0,2})(?:\s*\(\d+\))*(?:\s+of\s+the\s+([A-Z][\w ]{2,60}?)(?=[,.;)]|\s+(?:and|or|is|was|which|that)\b|$))?")
 SECTION_EN = re.compile(r"(?:\bSection|\bSec\.|§)\s*(\d+[A-Za-z]{0,2})")
-ARTICLE_ZH = re.compile(rf"((?:中華民國|中华人民共和国)?[\u4e00-\u9fff]{{0,12}}?)(第[{_ZH_NUM}]+[条條](?:之[{_ZH_NUM}]+)?)")
+ARTICLE_ZH = re.compile(rf"((?:中華民國|中华人民共和国)?[{HAN}]{{0,12}}?)(第[{_ZH_NUM}]+[条條](?:之[{_ZH_NUM}]+)?)")
 CASE_CITES = [
     re.compile(r"\bAIR\s+\d{4}\s+SC\s+\d+"),
     re.compile(r"\(\d{4}\)\s+\d+\s+SCC\s+\d+"),
@@ -137,7 +138,7 @@ def _add_document(graph: CitationGraph, doc: Document) -> None:
 
 def _link(graph: CitationGraph, src: str, target: str, how: str) -> None:
     node = graph.resolve(target)
-    if node not in graph.nodes and re.search(r"[\u4e00-\u9fff]", node):
+    if node not in graph.nodes and re.search(f"[{HAN}]", node):
         node = _norm(node)
     if node == src:
         return
@@ -194,7 +195,7 @@ def parse_citations(text: str, jurisdiction: str = "", language: str = "en") -> 
     for number, law in ARTICLE_EN.findall(text):
         found.append(f"{_law_name(law, jurisdiction)}, Art. {number}".lstrip(", "))
     found += [f"§ {n}" for n in SECTION_EN.findall(text)]
-    if language in ("zh", "ja") or re.search(r"[\u4e00-\u9fff]", text):
+    if language in ("zh", "ja") or re.search(f"[{HAN}]", text):
         found += [f"{_short_law(law)}{art}" for law, art in ARTICLE_ZH.findall(text) if _short_law(law)]
     return list(dict.fromkeys(found))
 
@@ -207,13 +208,13 @@ def _law_name(named: str, jurisdiction: str) -> str:
 
 
 def _norm_case(cite: str) -> str:
-    return re.sub(r"\s+", "", cite) if re.search(r"[\u4e00-\u9fff]", cite) else " ".join(cite.split())
+    return re.sub(r"\s+", "", cite) if re.search(f"[{HAN}]", cite) else " ".join(cite.split())
 
 
 def _norm(text: str) -> str:
     """Lookup key: collapsed whitespace, case-folded; CJK article numbers as digits, no spaces."""
     text = re.sub(r"\s+", " ", text.strip()).casefold()
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if re.search(f"[{HAN}]", text):
         text = re.sub(rf"第([{_ZH_NUM}]+)([条條號号])", lambda m: f"第{zh_number(m.group(1))}{m.group(2)}", text)
         text = text.replace(" ", "")
     return text

@@ -9,10 +9,12 @@ settled in code, or the refusal. Every citation in an Answer names a passage in 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import Callable, Iterator
 from typing import Generator as Gen
 
 from assistant.audit import AuditLog
+from assistant.generate.base import Draft
 from assistant.prompts import build_messages, refusal_for, rewrite_query
 from assistant.settings import Settings
 from assistant.text import language_of
@@ -37,6 +39,20 @@ def yield_all(pieces: Gen[str, None, Answer], on_token) -> Answer:
 def best_dense(hits: list[Hit]) -> float | None:
     scores = [h.dense for h in hits if h.dense is not None]
     return max(scores) if scores else None
+
+
+@dataclass
+class _Turn:
+    """One question on its way to an Answer: its passages, why retrieval already refuses (`gap`), else the
+    prompt and, once generated, the draft."""
+
+    question: str
+    hits: list[Hit]
+    timings: dict
+    notice: str = ""
+    gap: str = ""
+    messages: list[dict] = field(default_factory=list)
+    draft: Draft | None = None
 
 
 class Assistant:
@@ -94,23 +110,56 @@ class Assistant:
         if self.settings.audit_log:
             AuditLog.for_settings(self.settings).record(answer, self.settings)
 
+    def ask_many(self, questions: list[str], filters: list[Filters | None] | None = None,
+                 hits: list[list[Hit] | None] | None = None) -> list[Answer]:
+        """Answer several questions, their drafts decoded together (`generator.draft_many`: batch answering of a
+        file); each answer is verified and recorded as `ask` does it. `filters` and `hits` go per question."""
+        filters = filters or [None] * len(questions)
+        hits = hits or [None] * len(questions)
+        turns = [self._turn(q, f, None, h) for q, f, h in zip(questions, filters, hits)]
+        asked = [t for t in turns if not t.gap]
+        started = time.perf_counter()
+        drafts = self.generator.draft_many([t.messages for t in asked], self.settings.max_new_tokens) if asked else []
+        took = time.perf_counter() - started
+        for turn, draft in zip(asked, drafts):
+            turn.draft = draft
+            turn.timings.update(generate_s=took, tokens=float(draft.tokens), drafted_together=float(len(asked)))
+        if asked:
+            self.last_messages = asked[-1].messages
+        answers = [self._finish(t) for t in turns]
+        for answer in answers:
+            self._record(answer)
+        return answers
+
     def _run(self, question: str, filters, history, hits=None) -> Gen[str, None, Answer]:
+        turn = self._turn(question, filters, history, hits)
+        if not turn.gap:
+            self.last_messages = turn.messages
+            turn.draft = yield from self._generate(turn.messages, turn.timings)
+        return self._finish(turn)
+
+    def _turn(self, question: str, filters, history, hits) -> _Turn:
+        """Retrieval (unless `hits` are handed in) and the decision whether to draft at all."""
         started = time.perf_counter()
         query = rewrite_query(question, history)
         notice = ""
         if hits is None:
             hits = self.retriever.search(query, k=self.settings.k, filters=filters)
             notice = self.retriever.named(query, filters).notice()
-        timings = {"retrieve_s": time.perf_counter() - started}
-        reason = self._retrieval_gap(hits, query)
-        if reason:
-            answer = self._answer(question, hits, refusal_for(question), timings, refused=True, reason=reason)
+        turn = _Turn(question, hits, {"retrieve_s": time.perf_counter() - started}, notice,
+                     self._retrieval_gap(hits, query))
+        if not turn.gap:
+            turn.messages = build_messages(question, hits, history)
+        return turn
+
+    def _finish(self, turn: _Turn) -> Answer:
+        if turn.draft is None:
+            answer = self._answer(turn.question, turn.hits, refusal_for(turn.question), turn.timings, refused=True,
+                                  reason=turn.gap)
         else:
-            messages = build_messages(question, hits, history)
-            self.last_messages = messages
-            draft = yield from self._generate(messages, timings)
-            answer = self._served(question, hits, draft, timings, self._adapter_for(messages))
-        answer.notice = notice
+            answer = self._served(turn.question, turn.hits, turn.draft, turn.timings,
+                                  self.generator.adapter_for(turn.messages))
+        answer.notice = turn.notice
         return answer
 
     def _retrieval_gap(self, hits: list[Hit], query: str) -> str:
@@ -125,15 +174,11 @@ class Assistant:
 
     def _floor(self, query: str) -> tuple[float, str]:
         """(abstention floor, its name): a query adapter rescales the similarities of the queries it applies
-        to, and brings its own floor for them."""
-        retriever = self._retriever
-        adapts = getattr(retriever, "adapts", None)  # retrievers passed in by callers may be other objects
-        if adapts is not None and adapts(query) and "min_score" in retriever.query_adapter.card:
-            adapter = retriever.query_adapter
-            return adapter.card["min_score"], f"the min_score of query adapter {adapter.name}"
-        return self.settings.min_dense_score, "min_dense_score"
+        to, and brings its own floor for them (passages handed in with no retriever built get the setting's)."""
+        own = self._retriever.adapted_floor(query) if self._retriever is not None else None
+        return own or (self.settings.min_dense_score, "min_dense_score")
 
-    def _generate(self, messages: list[dict], timings: dict) -> Gen[str, None, str]:
+    def _generate(self, messages: list[dict], timings: dict) -> Gen[str, None, Draft]:
         pieces, started, first = [], time.perf_counter(), None
         for piece in self.generator.stream(messages, self.settings.max_new_tokens):
             first = first if first is not None else time.perf_counter() - started
@@ -143,12 +188,7 @@ class Assistant:
         timings.update(first_token_s=first or 0.0, generate_s=total, tokens=float(len(pieces)))
         decode = total - (first or 0.0)
         timings["tokens_per_s"] = (len(pieces) - 1) / decode if len(pieces) > 1 and decode > 0 else 0.0
-        return "".join(pieces)
-
-    def _adapter_for(self, messages: list[dict]) -> str:
-        """The adapter that answered: a scoped adapter leaves questions in other languages to the base model."""
-        choose = getattr(self.generator, "adapter_for", None)  # generators passed in by callers may lack it
-        return choose(messages) if choose else self.generator.adapter
+        return Draft("".join(pieces), len(pieces))
 
     def similarity(self, question: str = "") -> Similarity:
         """The question's cosine with each span (verification's on-point test): by the index's own embedder,
@@ -163,13 +203,13 @@ class Assistant:
 
             return similarity_of(get_embedder(default_embedder_for(language_of(question))))
 
-    def _served(self, question: str, hits: list[Hit], draft: str, timings: dict, adapter: str) -> Answer:
-        cut = timings.get("tokens", 0) >= self.settings.max_new_tokens
-        verdict = check(question, draft, hits, mode=self.settings.support_check,
+    def _served(self, question: str, hits: list[Hit], draft: Draft, timings: dict, adapter: str) -> Answer:
+        cut = draft.tokens >= self.settings.max_new_tokens
+        verdict = check(question, draft.text, hits, mode=self.settings.support_check,
                         similarity=self.similarity(question) if gate_for(question).dense else None, cut=cut)
         answer = self._answer(question, hits, verdict.text, timings, verdict.citations, verdict.refused,
                               verdict.reason, adapter)
-        answer.draft, answer.lead = draft, verdict.lead
+        answer.draft, answer.lead = draft.text, verdict.lead
         answer.checks = [{"sentence": c.sentence, "served": c.served, "why": c.why,
                           "n": c.anchor.n if c.anchor else None, "span": c.anchor.span if c.anchor else "",
                           "coverage": round(c.anchor.coverage, 3) if c.anchor else 0.0} for c in verdict.checks]

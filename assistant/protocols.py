@@ -50,6 +50,8 @@ class Retriever(Protocol):
     def search_many(self, queries: list[str], k: int | None = None, filters: Filters | None = None,
                     mode: str = ...) -> list[list[Hit]]: ...
 
+    def adapted_floor(self, query: str) -> tuple[float, str] | None: ...
+
 
 class Answerer(Protocol):
     """What answers questions for the batch, impact and replay tools: `pipeline.Assistant` or a fake. For
@@ -65,4 +67,7 @@ class Answerer(Protocol):
         """The retriever if it is built already, else None (reading it builds nothing)."""
 
     def ask(self, question: str, filters: Filters | None = None, history: list[dict] | None = None,
-            on_token: Callable[[str], None] | None = None) -> Answer: ...
+            on_token: Callable[[str], None] | None = None, hits: list[Hit] | None = None) -> Answer: ...
+
+    def ask_many(self, questions: list[str], filters: list[Filters | None] | None = None,
+                 hits: list[list[Hit] | None] | None = None) -> list[Answer]: ...

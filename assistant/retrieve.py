@@ -15,6 +15,7 @@ import numpy as np
 
 from assistant.errors import IndexError_, InputError
 from assistant.provisions import Lookup
+from assistant.settings import default
 from assistant.types import Filters, Hit
 
 MODES = ("hybrid", "dense", "lexical")
@@ -28,8 +29,9 @@ class Fused:
     lexical: float | None
 
 
-def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], *, dense_weight: float = 1.0,
-         lexical_weight: float = 1.0, rrf_k: int = 60) -> list[Fused]:
+def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], *,
+         dense_weight: float = default("dense_weight"), lexical_weight: float = default("lexical_weight"),
+         rrf_k: int = default("rrf_k")) -> list[Fused]:
     """Weighted RRF of two ranked (id, score) lists, best first. Equal fused scores (rank 1 on one side and
     2 on the other is common) go to the higher cosine, then the higher BM25 score, then the id."""
     scores: dict[str, float] = {}
@@ -93,6 +95,13 @@ class Retriever:
         """Whether the query adapter reshapes this query's vector (and its dense scores)."""
         return self.query_adapter is not None and self.query_adapter.applies_to(query)
 
+    def adapted_floor(self, query: str) -> tuple[float, str] | None:
+        """(abstention floor, its name) when the query adapter reshapes this query and brings its own floor:
+        adapted similarities have another scale than `settings.min_dense_score`."""
+        if not self.adapts(query) or "min_score" not in self.query_adapter.card:
+            return None
+        return self.query_adapter.card["min_score"], f"the min_score of query adapter {self.query_adapter.name}"
+
     def fusion(self, query: str) -> dict:
         """The RRF weights for this query: the settings', except that for a query the adapter reshapes its
         tuned values replace those still at their defaults (a setting changed from its default wins)."""
@@ -100,7 +109,7 @@ class Retriever:
         tuned = self.query_adapter.fusion if self.adapts(query) else {}
         weights = {"dense_weight": s.dense_weight, "lexical_weight": s.lexical_weight, "rrf_k": s.rrf_k}
         for name, value in tuned.items():
-            if weights[name] == type(s).model_fields[name].default:
+            if weights[name] == default(name):
                 weights[name] = value
         return weights
 

@@ -66,6 +66,9 @@ class Settings(BaseModel):
     max_new_tokens: int = Field(
         64, ge=1, le=4096, description="Longest draft, in tokens. Only anchored sentences are served; on the labelled "
         "dev questions a draft of 256 tokens served nothing that its first 32 did not (bench/faithful.py).")
+    batch: int = Field(
+        2, ge=1, le=16, description="Questions of a file (faq) whose drafts the model decodes together; 1: one at a "
+        "time. On 2 cores a pair takes little longer than one answer (bench/generation.py, FAQ throughput).")
     min_dense_score: float = Field(
         0.25, description="Abstain when the best passage's cosine similarity is below this (calibrated per embedder)."
     )
@@ -80,6 +83,11 @@ class Settings(BaseModel):
 
     def cache_dir(self) -> Path:
         return Path(self.home) / ".cache"
+
+
+def default(name: str):
+    """A Settings field's default: the one place a function's default for the same option comes from."""
+    return Settings.model_fields[name].default
 
 
 PRESETS: dict[str, dict] = {

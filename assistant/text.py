@@ -1,5 +1,7 @@
-"""Text rules shared by every stage: scripts and languages, normalisation, sentences, markers, terms. Pure.
+"""Text rules shared by every stage: scripts and languages, normalisation, sentences, markers, terms,
+BM25 tokens. Pure.
 
+- `HAN`, `KANA`, `HANGUL`, `CJK`: the scripts' Unicode ranges, written once, for regex character classes.
 - `language_of`: 'ko', 'ja', 'zh' or 'en' from the script (Hangul beats Han: Korean law mixes both; kana
   marks Japanese); `script_of`: 'hant' for Chinese written in Traditional characters, else 'hans'.
 - `normalize`: NFKC (full-width -> half-width), Traditional -> Simplified Chinese (OpenCC), lower case.
@@ -8,14 +10,21 @@
   or initial ("A.K. Gopalan v. State", "Art. IV"); markers just after the stop stay with the sentence.
 - `terms`: content terms, lower-cased words of 3+ letters and numbers minus stop words and words naming
   provisions, cut to 6-letter stems; character bigrams for CJK runs. Normalised first.
+- `tokenize`: the BM25 tokens the index stores (assistant/index/lexical.py): NFKC, lower case, CJK runs as
+  character unigrams + bigrams, other words whole minus a few stop words, plurals reduced ("factories" ->
+  "factory"). Indexes built earlier store these tokens: changing them means rebuilding every index.
 """
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3"
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs: Extension A, Unified, Compatibility
+KANA = "\u3040-\u30ff"  # Hiragana, Katakana
+HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"  # Jamo, Compatibility Jamo, Syllables
+CJK = HAN + KANA + HANGUL
 CJK_RUN = re.compile(f"[{CJK}]+")
 MARKER = re.compile(r"\[(\d+(?:\s*[,，、;]\s*\d+)*)\]")
 WORD = re.compile(r"[^\W\d_]{3,}|\d+")
@@ -41,11 +50,11 @@ ZH_FIGURE = re.compile(r"(?<![第零一二两三四五六七八九十百千万�
 
 
 def language_of(text: str) -> str:
-    if re.search(r"[\uac00-\ud7a3]", text):
+    if re.search(f"[{HANGUL}]", text):
         return "ko"
-    if re.search(r"[\u3040-\u30ff]", text):
+    if re.search(f"[{KANA}]", text):
         return "ja"
-    if re.search(r"[\u3400-\u9fff]", text):
+    if re.search(f"[{HAN}]", text):
         return "zh"
     return "en"
 
@@ -55,9 +64,9 @@ def detect_language(text: str) -> str:
     over 10% -> ko, Han over 10% -> zh, else en): a few quoted characters do not make an English text Chinese."""
     sample = text[:20000]
     letters = max(1, len(re.findall(r"\w", sample)))
-    kana = len(re.findall(r"[\u3040-\u30ff]", sample))
-    hangul = len(re.findall(r"[\uac00-\ud7af\u1100-\u11ff]", sample))
-    han = len(re.findall(r"[\u4e00-\u9fff\u3400-\u4dbf]", sample))
+    kana = len(re.findall(f"[{KANA}]", sample))
+    hangul = len(re.findall(f"[{HANGUL}]", sample))
+    han = len(re.findall(f"[{HAN}]", sample))
     if kana > 0.05 * letters:
         return "ja"
     if hangul > 0.1 * letters:
@@ -79,7 +88,7 @@ def simplified(text: str) -> str:
 
 def script_of(text: str) -> str:
     """'hant' when the Chinese of the text changes under Traditional -> Simplified conversion, else 'hans'."""
-    han = "".join(re.findall(r"[\u4e00-\u9fff]", text))
+    han = "".join(re.findall(f"[{HAN}]", text))
     return "hant" if han and simplified(han) != han else "hans"
 
 
@@ -105,7 +114,7 @@ def strip_markers(text: str) -> str:
 
 
 _NOT_ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in ("v", "vs", "No", "Art", "Arts", "Sec", "cl", "para", "[A-Z]"))
-_SENTENCE_END = re.compile(rf"(?<=[。！？])|{_NOT_ABBREVIATION}(?<=[.!?])\s+(?=[A-Z\"'“(\u4e00-\u9fff\uac00-\ud7a3])|\n+")
+_SENTENCE_END = re.compile(rf"(?<=[。！？])|{_NOT_ABBREVIATION}(?<=[.!?])\s+(?=[A-Z\"'“({CJK}])|\n+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -126,3 +135,38 @@ def numbers(text: str) -> set[str]:
     ("三个月", "十八周岁"). An answer may not state a figure its span lacks."""
     flat = re.sub(r"\(\w{1,4}\)", " ", normalize(MARKER.sub(" ", text)))  # "(4)", "(a)": clause labels, not figures
     return set(re.findall(r"\d+(?:[.,/]\d+)*", flat)) | set(ZH_FIGURE.findall(flat))
+
+
+# BM25 tokens
+COMBINING_MARKS = "\u0300-\u036f\u0900-\u0dff\u0e00-\u0e7f"  # combining marks and Indic/Thai vowel signs
+TOKEN_RUN = re.compile(f"(?P<cjk>[{CJK}]+)|(?P<word>(?:[^\\W_{CJK}]|[{COMBINING_MARKS}])+)")
+TOKEN_STOP = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the this to was were which with".split()
+)
+
+
+def runs(text: str) -> Iterator[tuple[str, bool]]:
+    """(run, is_cjk) for each word or CJK run of the normalised, lowercased text."""
+    for match in TOKEN_RUN.finditer(unicodedata.normalize("NFKC", text).lower()):
+        yield match.group(), match.lastgroup == "cjk"
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: words (stop words dropped), and CJK character unigrams + bigrams."""
+    tokens: list[str] = []
+    for run, is_cjk in runs(text):
+        if is_cjk:
+            tokens.extend(run)
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        elif run not in TOKEN_STOP:
+            tokens.append(singular(run))
+    return tokens
+
+
+def singular(word: str) -> str:
+    """A light English plural stemmer: rights -> right, liberties -> liberty; leaves -ss/-us/-is alone."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isascii():
+        return word[:-1]
+    return word

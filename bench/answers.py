@@ -302,10 +302,15 @@ def config_rows(label: str, counts: dict, subset: str) -> list[dict]:
     ]
 
 
+def faq_output(ctx: Context, label: str) -> Path:
+    """Where `faq_row` writes the answers of the run labelled `label`."""
+    return ctx.scratch / f"faq-{label.replace(' ', '').replace(',', '')}.csv"
+
+
 def faq_row(ctx: Context, assistant, label: str, n_rows: int) -> dict:
     from assistant.faq import answer_file
 
-    target = ctx.scratch / f"faq-{label.replace(' ', '')}.csv"
+    target = faq_output(ctx, label)
     target.unlink(missing_ok=True)  # answer_file resumes: a stale output would skip every row
     summary = answer_file(FAQ_FILE, target, assistant, limit=n_rows)
     asked = summary.answered + summary.refused + summary.failed

@@ -265,13 +265,16 @@ def steps(low: float, high: float, step: float) -> tuple[float, ...]:
     return tuple(round(low + i * step, 3) for i in range(int(round((high - low) / step)) + 1))
 
 
-# (lexical weight, with cosine?, thresholds, overrides above the threshold) per question language; an override
-# of 9 is never reached (the model's own refusal stands). e5 cosines of Chinese text sit in a narrow band (about
-# 0.85 to 0.95), MiniLM's of English near 0.3 to 0.8. Few shapes, to keep the choice stable on 30-odd questions.
+# (lexical weight, with cosine?, thresholds, overrides above the threshold, scores a word-for-word quote of the
+# model's needs) per question language; an override of 9 is never reached (the model's own refusal stands), a
+# quote bar of None is the threshold. e5 cosines of Chinese text sit in a narrow band (about 0.85 to 0.95),
+# MiniLM's of English near 0.3 to 0.8. Few shapes, to keep the choice stable on 100-odd questions.
 NEVER = 9.0
-GRID = {"en": [(1.0, False, steps(0.3, 0.7, 0.05), (0.0, NEVER)), (1.0, True, steps(0.9, 1.5, 0.05), (0.0, 0.2, NEVER))],
-        "zh": [(1.0, False, steps(0.05, 0.5, 0.05), (0.0, NEVER)), (0.0, True, steps(0.88, 0.96, 0.01), (0.0, NEVER)),
-               (0.5, True, steps(0.9, 1.1, 0.02), (0.0, NEVER))]}
+GRID = {"en": [(1.0, False, steps(0.3, 0.7, 0.05), (0.0, NEVER), (None,)),
+               (1.0, True, steps(0.9, 1.5, 0.05), (0.0, 0.2, NEVER), (None, *steps(0.5, 1.0, 0.1)))],
+        "zh": [(1.0, False, steps(0.05, 0.5, 0.05), (0.0, NEVER), (None,)),
+               (0.0, True, steps(0.88, 0.96, 0.01), (0.0, NEVER), (None,)),
+               (0.5, True, steps(0.9, 1.1, 0.02), (0.0, NEVER), (None, *steps(0.86, 1.0, 0.02)))]}
 
 
 def stored_records(folder: Path = BENCH_DIR / "sections" / "faithful") -> list[dict]:
@@ -332,10 +335,11 @@ def objective(records: list[dict]) -> float:
 def best_gate(records: list[dict], hits: dict[str, tuple], language: str):
     from assistant.verify.relevance import Gate
 
-    grid = [Gate(w, t, min(round(t + above, 3), NEVER), dense) for w, dense, thresholds, overrides in GRID[language]
-            for t in thresholds for above in overrides]
+    grid = [Gate(w, t, min(round(t + above, 3), NEVER), dense, quoted=q)
+            for w, dense, thresholds, overrides, quotes in GRID[language]
+            for t in thresholds for above in overrides for q in quotes if q is None or q < t]
     return max(grid, key=lambda g: (objective([rechecked(r, hits[r["id"]], g) for r in records]), g.override,
-                                    g.threshold))  # ties: the stricter gate
+                                    g.threshold, g.needs(True)))  # ties: the stricter gate
 
 
 def tune(ctx: Context, folds: int = 5, folder: Path | None = None, languages=("en", "zh")) -> None:

@@ -49,7 +49,7 @@ def questions(n: int) -> list[str]:
 
 def fts5(index, query: str, k: int) -> list[int]:
     """The BM25 search as SQLite FTS5 runs it: MATCH over the query's distinct tokens OR-ed."""
-    from assistant.index.lexical import tokenize
+    from assistant.text import tokenize
 
     expression = " OR ".join(f'"{t}"' for t in dict.fromkeys(tokenize(query)))
     sql = "SELECT rowid FROM lex WHERE lex MATCH ? ORDER BY bm25(lex) LIMIT ?"

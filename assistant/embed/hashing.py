@@ -10,7 +10,7 @@ import hashlib
 import numpy as np
 
 from assistant.embed.base import normalise
-from assistant.index.lexical import runs, tokenize
+from assistant.text import runs, tokenize
 
 
 def features(text: str) -> list[str]:

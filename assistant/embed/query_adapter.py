@@ -34,6 +34,7 @@ import numpy as np
 
 from assistant.embed.base import Embedder, normalise
 from assistant.errors import InputError
+from assistant.text import HAN, HANGUL, KANA
 
 if TYPE_CHECKING:
     from assistant.index.manifest import Manifest
@@ -41,8 +42,7 @@ if TYPE_CHECKING:
 SHIPPED = Path(__file__).resolve().parent.parent / "adapters"
 MATRIX, CARD = "adapter.npy", "card.json"
 FUSION_FIELDS = ("lexical_weight", "rrf_k")  # settings an adapter's card may tune
-SCRIPTS = {"zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), "ja": re.compile(r"[\u3040-\u30ff]"),
-           "ko": re.compile(r"[\uac00-\ud7af]")}
+SCRIPTS = {"zh": re.compile(f"[{HAN}]"), "ja": re.compile(f"[{KANA}]"), "ko": re.compile(f"[{HANGUL}]")}
 MIN_SCRIPT_SHARE = 0.2  # a question is in the adapter's language when this share of its letters is in its script
 
 

@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
-from assistant.text import parse_markers, strip_markers  # the app's own marker rule
+from assistant.text import CJK, parse_markers, strip_markers  # the app's own marker and script rules
 
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7a3\u3040-\u30ff]|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_TOKEN = re.compile(rf"[{CJK}]|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
 
 def tokens(text: str) -> list[str]:

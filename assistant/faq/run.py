@@ -1,9 +1,8 @@
-"""Answer every question of a file: batched retrieval, one output row per question written as soon
-as it is answered, resumable by a key per question, with a progress bar, a summary and a report."""
+"""Answer every question of a file: batched retrieval, drafts decoded `settings.batch` at a time, each output
+row written as soon as its group is answered, resumable by a key per question, with a progress bar, a summary and a report."""
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import logging
 import sys
@@ -71,8 +70,8 @@ def answer_file(input_path, output_path, assistant: Answerer, *, question_column
                 progress: Callable[[int, int], None] | None = None, limit: int | None = None) -> FaqSummary:
     """Answer the questions of `input_path` into `output_path` (CSV, JSONL or XLSX by extension).
 
-    `assistant` needs `.settings`, `.ask(question, filters=..., hits=...)` and, for batched retrieval,
-    `.retriever.search_many(queries, k, filters)`. Rows already answered in the output are skipped;
+    `assistant` (an Answerer) retrieves for BATCH questions at once (`.retriever.search_many`) and drafts
+    `settings.batch` of them together (`.ask_many`). Rows already answered in the output are skipped;
     `limit` caps how many new rows are asked; `progress(done, total)` is called after every row.
     """
     started = time.perf_counter()
@@ -114,23 +113,26 @@ def _run(jobs: list[Job], assistant: Answerer, writer, summary: FaqSummary, prog
     streak = 0
     with tqdm(total=total, initial=done, unit="q", file=sys.stderr, disable=None) as bar:
         _report_progress(progress, done, total)
-        for job, hits in _with_hits(assistant, jobs):
-            row, asked = _answer(assistant, job, hits)
-            writer.write(row)
-            _count(summary, row)
-            streak = _failure_streak(streak, asked, row)
-            done += 1
-            bar.update(1)
-            _report_progress(progress, done, total)
+        for group in _groups(assistant, jobs):
+            for row, asked in _answers(assistant, group):
+                writer.write(row)
+                _count(summary, row)
+                streak = _failure_streak(streak, asked, row)
+                done += 1
+                bar.update(1)
+                _report_progress(progress, done, total)
 
 
-def _with_hits(assistant: Answerer, jobs: list[Job]) -> Iterator[tuple[Job, list[Hit] | None]]:
-    """Each job with its precomputed hits (None: ask() retrieves), retrieved BATCH jobs at a time."""
+def _groups(assistant: Answerer, jobs: list[Job]) -> Iterator[list[tuple[Job, list[Hit] | None]]]:
+    """Jobs with their precomputed hits (None: the assistant retrieves), retrieved BATCH jobs at a time and
+    handed on `settings.batch` at a time (drafted together)."""
+    size = assistant.settings.batch
     for start in range(0, len(jobs), BATCH):
         batch = jobs[start: start + BATCH]
         hits = _retrieve(assistant, batch)
-        for job in batch:
-            yield job, hits.get(job.key)
+        paired = [(job, hits.get(job.key)) for job in batch]
+        for first in range(0, len(paired), size):
+            yield paired[first: first + size]
 
 
 def _failure_streak(streak: int, asked: bool, row: dict) -> int:
@@ -157,8 +159,6 @@ def _count(summary: FaqSummary, row: dict) -> None:
 
 def _retrieve(assistant: Answerer, jobs: list[Job]) -> dict[str, list[Hit]]:
     """Hits per job key: one batched search per distinct filter set. A failed search is left to ask()."""
-    if not _takes_hits(assistant):
-        return {}
     retriever = assistant.retriever
     groups: dict = {}
     for job in jobs:
@@ -175,19 +175,32 @@ def _retrieve(assistant: Answerer, jobs: list[Job]) -> dict[str, list[Hit]]:
     return found
 
 
-def _takes_hits(assistant: Answerer) -> bool:
-    """Whether `ask` accepts precomputed hits; an assistant without it retrieves per question."""
-    return "hits" in inspect.signature(assistant.ask).parameters
+def _answers(assistant: Answerer, group: list[tuple[Job, list[Hit] | None]]) -> list[tuple[dict, bool]]:
+    """The output rows for a group of jobs, each with whether the assistant was asked: the group's questions
+    drafted together; if that fails, each is asked on its own, so one bad question does not fail the others."""
+    asked = [(job, hits) for job, hits in group if not job.row.error]
+    rows: dict[str, tuple[dict, bool]] = {job.key: (_error_row(job, assistant.settings, job.row.error), False)
+                                          for job, _ in group if job.row.error}
+    if len(asked) > 1:
+        started = time.perf_counter()
+        try:
+            answers = assistant.ask_many([j.row.question for j, _ in asked], [j.row.filters for j, _ in asked],
+                                         [h for _, h in asked])
+        except Exception as e:  # Ctrl-C still stops the file
+            log.debug("drafting %d questions together failed (%s); asking each on its own", len(asked), e)
+        else:
+            took = time.perf_counter() - started
+            rows |= {job.key: (_answer_row(job, answer, took), True) for (job, _), answer in zip(asked, answers)}
+            asked = []
+    rows |= {job.key: _answer(assistant, job, hits) for job, hits in asked}
+    return [rows[job.key] for job, _ in group]
 
 
 def _answer(assistant: Answerer, job: Job, hits: list[Hit] | None) -> tuple[dict, bool]:
-    """The output row for one job, and whether the assistant was asked."""
-    if job.row.error:
-        return _error_row(job, assistant.settings, job.row.error), False
-    extra = {} if hits is None else {"hits": hits}
+    """The output row for one job asked on its own."""
     started = time.perf_counter()
     try:
-        answer = assistant.ask(job.row.question, filters=job.row.filters, **extra)
+        answer = assistant.ask(job.row.question, filters=job.row.filters, hits=hits)
     except Exception as e:  # one bad question must not stop the file; Ctrl-C still does
         log.debug("question failed: %s", job.row.question[:80], exc_info=True)  # the row keeps the message
         return _error_row(job, assistant.settings, f"row {job.row.number}: {type(e).__name__}: {e}"), True

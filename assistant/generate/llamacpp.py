@@ -33,9 +33,8 @@ from typing import Iterator
 
 from assistant.errors import GenerationError, InputError, ModelMissing
 from assistant.generate import scope
-from assistant.generate.base import END, drain
+from assistant.generate.base import END, Draft, drain, one_by_one
 from assistant.generate.loading import gguf_path, physical_cores
-from assistant.prompts import language_of, question_of
 
 XLLAMACPP = "xllamacpp==2026.10.11549"  # the pin of pyproject's `scale` extra
 INSTALL = f"pip install '{XLLAMACPP}'"
@@ -263,9 +262,7 @@ class LlamaCppGenerator:
 
     def adapter_for(self, messages: list[dict]) -> str:
         """The adapter that answers these messages: "" when their question is outside its languages."""
-        if not self.adapter or self.languages is None:
-            return self.adapter
-        return self.adapter if language_of(question_of(messages)) in self.languages else ""
+        return scope.answering(self.adapter, self.languages, messages)
 
     def request(self, messages: list[dict], max_new_tokens: int) -> dict:
         body = {"messages": messages, "max_tokens": max_new_tokens, "temperature": 0.0, "stream": True,
@@ -304,6 +301,9 @@ class LlamaCppGenerator:
         worker = threading.Thread(target=self._run, args=(self.request(messages, max_new_tokens), pieces, stop),
                                   daemon=True)
         yield from drain(pieces, stop, worker, f"llama.cpp generation with {self.name}")
+
+    def draft_many(self, batch: list[list[dict]], max_new_tokens: int) -> list[Draft]:
+        return one_by_one(self, batch, max_new_tokens)
 
     def close(self) -> None:
         """Stop the in-process server now (otherwise it stops when the generator is garbage collected)."""

@@ -12,6 +12,7 @@ import urllib.request
 from typing import Iterator
 
 from assistant.errors import GenerationError
+from assistant.generate.base import Draft, one_by_one
 
 
 class OpenAIGenerator:
@@ -39,12 +40,18 @@ class OpenAIGenerator:
                 "Start it (vLLM, llama.cpp server) or set openai_base_url."
             ) from exc
 
+    def adapter_for(self, messages: list[dict]) -> str:
+        return self.adapter
+
     def stream(self, messages: list[dict], max_new_tokens: int) -> Iterator[str]:
         with self._open(self._request(messages, max_new_tokens)) as reply:
             try:
                 yield from _events(reply)
             except (OSError, http.client.HTTPException) as exc:
                 raise GenerationError(f"The connection to {self.url} broke mid-answer: {exc}") from exc
+
+    def draft_many(self, batch: list[list[dict]], max_new_tokens: int) -> list[Draft]:
+        return one_by_one(self, batch, max_new_tokens)
 
 
 def _events(reply) -> Iterator[str]:

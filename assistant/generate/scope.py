@@ -24,6 +24,15 @@ def languages(folder: str | Path | None) -> frozenset[str] | None:
     return frozenset(json.loads(path.read_text(encoding="utf-8"))["languages"])
 
 
+def answering(adapter: str, scoped: frozenset[str] | None, messages: list[dict]) -> str:
+    """The adapter that answers these messages: "" when their question is outside the `scoped` languages."""
+    from assistant.prompts import language_of, question_of
+
+    if not adapter or scoped is None:
+        return adapter
+    return adapter if language_of(question_of(messages)) in scoped else ""
+
+
 def tuned_languages(counts: dict[str, int]) -> list[str]:
     """Languages with at least MIN_SHARE of the training examples, most examples first."""
     total = sum(counts.values())

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator
 
+from assistant.generate.base import Draft, one_by_one
+
 Reply = str | Callable[[list[dict]], str]
 
 
@@ -16,10 +18,16 @@ class ScriptedGenerator:
         self.adapter = ""
         self.calls: list[list[dict]] = []
 
+    def adapter_for(self, messages: list[dict]) -> str:
+        return self.adapter
+
     def stream(self, messages: list[dict], max_new_tokens: int) -> Iterator[str]:
         self.calls.append(messages)
         text = self.reply(messages) if callable(self.reply) else self.reply
         yield from re.findall(r"\S+\s*|\s+", text)[:max_new_tokens]
+
+    def draft_many(self, batch: list[list[dict]], max_new_tokens: int) -> list[Draft]:
+        return one_by_one(self, batch, max_new_tokens)
 
 
 def quote_first_passage(messages: list[dict]) -> str:

@@ -1,9 +1,7 @@
 """BM25 over an SQLite FTS5 table of pre-tokenised passages, CJK-aware.
 
-Tokenisation: text is NFKC-normalised and lowercased; runs of CJK / kana / Hangul characters become
-character unigrams plus bigrams (no dictionary needed, works for zh, ja and ko); other words are
-kept whole, minus a few English stop words, plurals reduced ("factories" -> "factory"). The tokens
-are stored space-joined in an FTS5 table whose `ascii` tokenizer splits only on those spaces, so
+Tokens are `assistant.text.tokenize`'s (CJK runs as character unigrams + bigrams, other words whole).
+They are stored space-joined in an FTS5 table whose `ascii` tokenizer splits only on those spaces, so
 SQLite's bm25() would score exactly our tokens.
 Searching does not go through FTS5's MATCH, though: an OR over a question's ~45 CJK unigrams and bigrams
 made it read most of a large index per query (p50 178 ms on the 32,431-passage `prc` pack). `Postings`
@@ -13,47 +11,13 @@ terms' columns: the same ranking, in about 2 ms.
 """
 from __future__ import annotations
 
-import re
 import sqlite3
-import unicodedata
-from collections.abc import Iterator
 
 import numpy as np
 
-CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-MARKS = "\u0300-\u036f\u0900-\u0dff\u0e00-\u0e7f"  # combining marks and Indic/Thai vowel signs
-RUN = re.compile(f"(?P<cjk>[{CJK}]+)|(?P<word>(?:[^\\W_{CJK}]|[{MARKS}])+)")
-STOP_WORDS = frozenset(
-    "a an and are as at be by for from has have in is it its of on or that the this to was were which with".split()
-)
+from assistant.text import tokenize
+
 SCHEMA = "CREATE VIRTUAL TABLE lex USING fts5(tokens, tokenize = 'ascii')"
-
-
-def runs(text: str) -> Iterator[tuple[str, bool]]:
-    """(run, is_cjk) for each word or CJK run of the normalised, lowercased text."""
-    for match in RUN.finditer(unicodedata.normalize("NFKC", text).lower()):
-        yield match.group(), match.lastgroup == "cjk"
-
-
-def tokenize(text: str) -> list[str]:
-    """BM25 tokens: words (stop words dropped), and CJK character unigrams + bigrams."""
-    tokens: list[str] = []
-    for run, is_cjk in runs(text):
-        if is_cjk:
-            tokens.extend(run)
-            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
-        elif run not in STOP_WORDS:
-            tokens.append(singular(run))
-    return tokens
-
-
-def singular(word: str) -> str:
-    """A light English plural stemmer: rights -> right, liberties -> liberty; leaves -ss/-us/-is alone."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isascii():
-        return word[:-1]
-    return word
 
 
 def insert(conn: sqlite3.Connection, rows: list[int], texts: list[str]) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 
 from assistant.corpus.prc import PREFIX, gold_key, passage_key
 from assistant.embed.query_adapter import FUSION_FIELDS, SHIPPED, QueryAdapter
-from assistant.settings import Settings
+from assistant.settings import Settings, default
 
 LAWS = tuple(PREFIX + law for law in ("民法典", "刑法", "劳动合同法", "商标法", "著作权法"))
 NAME = "e5-lecoqa-query"
@@ -40,7 +40,7 @@ DEFAULTS = {"l2": 0.01, "epochs": 30, "tau": 0.05, "lr": 1e-3, "batch": 64, "see
 FLOOR_PERCENTILE = 5  # min_score: this percentile of the training questions' out-of-fold best passage score
 FOLDS = 5
 FUSION_GRID = {"lexical_weight": (0.25, 0.35, 0.5, 0.75, 1.0), "rrf_k": (20, 60)}
-FUSION_DEFAULT = {name: Settings.model_fields[name].default for name in FUSION_FIELDS}  # kept on a tie
+FUSION_DEFAULT = {name: default(name) for name in FUSION_FIELDS}  # kept on a tie
 CANDIDATES, TOP = 50, 10  # as the retriever: 50 candidates a side (Settings.candidates), recall@10
 
 

@@ -22,7 +22,17 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from assistant.prompts import REFUSALS, refusal_for
-from assistant.text import MARKER, language_of, normalize, script_of, split_sentences, strip_markers, terms, traditional
+from assistant.text import (
+    HAN,
+    MARKER,
+    language_of,
+    normalize,
+    script_of,
+    split_sentences,
+    strip_markers,
+    terms,
+    traditional,
+)
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
 from assistant.verify.anchor import Anchor, anchor, window
@@ -98,7 +108,7 @@ def served_sentence(c: SentenceCheck, question: str) -> str:
     claim = claim[:1].upper() + claim[1:]
     if language_of(question) == "zh" and script_of(question) == "hant":
         claim = traditional(claim)  # the answer in the question's script; the quote keeps the passage's own
-    end = "。" if re.search(r"[\u3400-\u9fff]$", claim) else "."
+    end = "。" if re.search(f"[{HAN}]$", claim) else "."
     body = f"“{claim}”" if c.why in ("quote", "evidence") else claim
     return f"{body} [{c.anchor.n}]{end}"
 
@@ -106,8 +116,8 @@ def served_sentence(c: SentenceCheck, question: str) -> str:
 def on_point(relevance: Relevance, checks: list[SentenceCheck], gate: Gate) -> list[SentenceCheck]:
     """Served sentences whose span is not on point for the question become "off point": a true sentence about
     something else (a neighbouring clause, a procedural rule, no figure for a "how many" question) does not answer."""
-    return [c if not c.served or relevance.holds(c.anchor, gate) else SentenceCheck(c.sentence, False, "off point", c.anchor)
-            for c in checks]
+    return [c if not c.served or relevance.holds(c.anchor, gate, c.why == "quote")
+            else SentenceCheck(c.sentence, False, "off point", c.anchor) for c in checks]
 
 
 def finished(sentences: list[str], cut: bool) -> list[str]:

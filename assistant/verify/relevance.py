@@ -32,13 +32,19 @@ class Gate:
     """`lexical`: the weight of the share of the question's terms in a span's score; `threshold`: the score an
     on-point span reaches; `override`: the score the evidence needs to be served over the model's own
     refusal (above any reachable score: never); `dense`: add the cosine (else lexical only);
-    `evidence`: serve the evidence when no drafted sentence holds."""
+    `evidence`: serve the evidence when no drafted sentence holds; `quoted`: the score a span needs when the
+    model quoted it word for word (its choice among the passages is a sign of its own; None: `threshold`)."""
 
     lexical: float = 1.0
     threshold: float = 0.5
     override: float = 0.5
     dense: bool = False
     evidence: bool = True
+    quoted: float | None = None
+
+    def needs(self, quoted: bool) -> float:
+        """The score an on-point span reaches: a lower bar for the model's word-for-word quote when set."""
+        return self.quoted if quoted and self.quoted is not None else self.threshold
 
 
 # Per question language, chosen by 5-fold cross-validation on the dev split of bench/data/faithful_*.jsonl
@@ -98,12 +104,13 @@ class Relevance:
     def score(self, anchor: Anchor, gate: Gate) -> float:
         return gate.lexical * self.lexical(anchor) + (self.cosine(anchor.span) if gate.dense else 0.0)
 
-    def holds(self, anchor: Anchor, gate: Gate) -> bool:
+    def holds(self, anchor: Anchor, gate: Gate, quoted: bool = False) -> bool:
         """On point: a span of a provision the question names by citation ("Article 21"), or one scoring the
-        gate's threshold; for a quantity question, only a span stating one."""
+        gate's threshold (`quoted`: the model quoted it word for word); for a quantity question, only a span
+        stating one."""
         if self.figure and not numbers(anchor.span):
             return False
-        return self.hits[anchor.n - 1].named or self.score(anchor, gate) >= gate.threshold
+        return self.hits[anchor.n - 1].named or self.score(anchor, gate) >= gate.needs(quoted)
 
     def evidence(self, gate: Gate, refused: bool) -> Anchor | None:
         """The best on-point span; over a model's refusal, only one scoring `gate.override`."""

@@ -83,3 +83,13 @@ def test_bf16_keeps_the_fp32_answer_on_a_short_prompt(smol, cache_dir):
     bf16 = HFGenerator.load("smollm2", cache_dir, dtype="bfloat16")
     assert "".join(bf16.stream(MESSAGES, 8)) == "".join(smol.stream(MESSAGES, 8))
 
+
+
+def test_drafts_decoded_together_match_lone_answers(smol):
+    """Two prompts of different lengths (the shorter padded on the left) decoded in one batch give each the
+    tokens it gets alone, and the count tells a cut draft (all 16 tokens) from one that ended."""
+    other = [MESSAGES[0], {"role": "user", "content": "Say yes."}]
+    alone = [list(smol.stream(m, 16)) for m in (MESSAGES, other)]
+    together = smol.draft_many([MESSAGES, other], 16)
+    assert [d.text for d in together] == ["".join(p) for p in alone]
+    assert [d.tokens for d in together] == [len(p) for p in alone]

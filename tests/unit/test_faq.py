@@ -49,6 +49,7 @@ class FakeAssistant:
         self.retriever = FakeRetriever()
         self.delay = delay
         self.asked: list[tuple[str, Filters | None, list[Hit] | None]] = []
+        self.groups: list[list[str]] = []  # the questions of each ask_many call
 
     def ask(self, question, filters=None, history=None, on_token=None, hits=None):
         time.sleep(self.delay)
@@ -61,6 +62,10 @@ class FakeAssistant:
                           reason="low score", model="fake-lm", adapter="none")
         cite = Citation(1, hits[0].passage.id, hits[0].passage.cite, "quote")
         return Answer(question, f"It says this [1]. ({question})", [cite], hits, model="fake-lm", adapter="none")
+
+    def ask_many(self, questions, filters=None, hits=None):
+        self.groups.append(list(questions))
+        return [self.ask(q, f, hits=h) for q, f, h in zip(questions, filters, hits)]
 
 
 def write_input(path: Path, questions: list[str]) -> Path:
@@ -163,12 +168,22 @@ def test_filter_columns_become_filters_and_retrieval_is_batched_per_filter_set(t
     assert fake.asked[0][1] == wanted
 
 
-def test_an_assistant_without_hits_parameter_retrieves_for_itself(tmp_path):
-    fake = FakeAssistant()
-    plain = type("Plain", (), {"settings": fake.settings, "retriever": fake.retriever,
-                               "ask": lambda self, question, filters=None: fake.ask(question, filters)})()
-    summary = answer_file(write_input(tmp_path / "in.txt", QUESTIONS[:2]), tmp_path / "out.csv", plain)
-    assert summary.answered == 2 and fake.retriever.calls == []
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_questions_are_drafted_batch_at_a_time_in_input_order(tmp_path, batch):
+    fake = FakeAssistant(batch=batch)
+    answer_file(write_input(tmp_path / "in.csv", QUESTIONS[:5]), tmp_path / "out.csv", fake)
+    wanted = [QUESTIONS[:5][i: i + batch] for i in range(0, 5, batch)]
+    assert fake.groups == [g for g in wanted if len(g) > 1]
+    assert [r["question"] for r in read_output(tmp_path / "out.csv")] == QUESTIONS[:5]
+
+
+def test_a_group_that_fails_is_asked_one_by_one_so_only_the_bad_question_fails(tmp_path):
+    source = write_input(tmp_path / "in.csv", ["What is Article 21?", "Why boom?", "What is Article 14?"])
+    fake = FakeAssistant(batch=3)
+    summary = answer_file(source, tmp_path / "out.csv", fake)
+    assert (summary.answered, summary.failed) == (2, 1)
+    assert [r["error"] != "" for r in read_output(tmp_path / "out.csv")] == [False, True, False]
+    assert fake.groups == [["What is Article 21?", "Why boom?", "What is Article 14?"]]
 
 
 def test_bad_rows_are_written_with_their_error_and_the_run_goes_on(tmp_path):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.generate.scripted import ScriptedGenerator
+from assistant.generate.scripted import ScriptedGenerator, quote_first_passage
 from assistant.pipeline import Assistant
 from assistant.prompts import REFUSAL
 from assistant.settings import Settings
@@ -57,6 +57,18 @@ def test_answer_with_valid_citations_streams_and_times(settings):
     assert answer.model == "scripted" and answer.adapter == ""
     assert set(answer.timings) >= {"retrieve_s", "first_token_s", "generate_s", "tokens", "tokens_per_s"}
     assert answer.timings["tokens"] == len(pieces)
+
+
+def test_questions_asked_together_get_the_answers_each_gets_alone(settings):
+    questions = [QUESTION, "What does Article 14 guarantee?", "How fast may cars drive?"]
+    alone = [make(settings, quote_first_passage).ask(q) for q in questions]
+    gen = ScriptedGenerator(quote_first_passage)
+    together = Assistant(settings, generator=gen).ask_many(questions)
+    assert [(a.text, a.refused, a.reason, a.citations) for a in together] == \
+        [(a.text, a.refused, a.reason, a.citations) for a in alone]
+    assert alone[-1].refused and "below min_dense_score" in alone[-1].reason  # the model is not asked for it
+    assert len(gen.calls) == 2 and not alone[0].refused
+    assert together[0].timings["drafted_together"] == 2 and together[0].timings["tokens"] == alone[0].timings["tokens"]
 
 
 def test_default_script_quotes_passage_one(settings):
@@ -130,6 +142,9 @@ class WithInjected:
 
     def named(self, query, filters=None):
         return self.real.named(query, filters)
+
+    def adapted_floor(self, query):
+        return self.real.adapted_floor(query)
 
 
 def test_prompt_injection_in_a_passage_is_not_obeyed(settings):
