@@ -1,5 +1,5 @@
 # The two commands a newcomer needs:  make demo   and   make test
-.PHONY: setup demo ui test test-fast lint bench adapter query-adapter
+.PHONY: setup demo ui test test-fast lint bench screenshot adapter query-adapter
 
 QUESTION ?= What does Article 21 of the Constitution protect?
 
@@ -27,6 +27,10 @@ test-fast: setup
 
 bench: setup
 	.venv/bin/python -m bench --quick
+
+# README's picture: the default model answering over index/india (run `make demo` first) in headless Chromium
+screenshot: setup
+	.venv/bin/python scripts/screenshot.py --out docs/screenshot.png
 
 # Rebuild the shipped adapter from scratch (about an hour on a 2-core CPU: run it in the background with a log)
 adapter: setup

@@ -37,6 +37,11 @@ def highlight_html(text: str, quote: str) -> str:
     return f'<div class="passage" style="white-space: normal; line-height: 1.5">{body}</div>'
 
 
+def one_line(text: str) -> str:
+    """Context text for a caption on one line: an indented sub-clause would otherwise render as a code block."""
+    return " ".join(text.split())
+
+
 def hit_for(answer: Answer, citation: Citation) -> Hit | None:
     return next((h for h in answer.hits if h.passage.id == citation.passage_id), None)
 
@@ -91,10 +96,10 @@ def source_panel(citation: Citation, hit: Hit | None, index, key: str = "source"
             st.warning("The checker could not confirm that this passage supports the sentence.")
         before, after = neighbours(index, p)
         for q in before:
-            st.caption(f"… {q.cite}: {q.text}")
+            st.caption(one_line(f"… {q.cite}: {q.text}"))
         st.markdown(highlight_html(p.text, citation.quote), unsafe_allow_html=True)
         for q in after:
-            st.caption(f"{q.cite}: {q.text} …")
+            st.caption(one_line(f"{q.cite}: {q.text} …"))
 
 
 def closest_passages(answer: Answer, limit: int = 3) -> None:

@@ -47,13 +47,14 @@ class Gate:
         return self.quoted if quoted and self.quoted is not None else self.threshold
 
 
-# Per question language, chosen by 5-fold cross-validation on the dev split of bench/data/faithful_*.jsonl
-# and the earlier labelled sets india_qa, eu_qa and taiwan_qa (`python -m bench.faithful`, 2026-12-06; the
-# test split never read), scoring gold pinpoints cited less wrong pinpoints served, plus refusals of
+# Per question language, chosen on the dev split of bench/data/faithful_*.jsonl and the earlier labelled sets
+# india_qa, eu_qa and taiwan_qa (`python -m bench.faithful`, 2026-12-06; 5-fold CV estimates in docs/RESULTS.md;
+# the test split never read), scoring gold pinpoints cited less wrong pinpoints served, plus refusals of
 # unanswerable questions. Both add the embedder's cosine, which tells the law's answer from a neighbouring
 # clause better than shared terms alone. English: the evidence may be served over the untuned model's
-# refusal when it scores the threshold; Chinese: the adapter's refusal stands.
-GATES = {"en": Gate(lexical=1.0, threshold=1.25, override=1.25, dense=True),
+# refusal when it scores the threshold, and a clause the model quoted word for word needs 1.0; Chinese: the
+# adapter's refusal stands.
+GATES = {"en": Gate(lexical=1.0, threshold=1.25, override=1.25, dense=True, quoted=1.0),
          "zh": Gate(lexical=0.5, threshold=1.04, override=9.0, dense=True)}
 
 

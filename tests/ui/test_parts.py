@@ -9,7 +9,7 @@ from tests.conftest import make_manifest
 from ui.batch import output_name
 from ui.export import conversation_markdown
 from ui.sidebar import status_rows
-from ui.sources import find_span, highlight_html
+from ui.sources import find_span, highlight_html, one_line
 
 
 def test_highlight_marks_the_quote_and_escapes_html():
@@ -24,6 +24,11 @@ def test_quote_not_found_leaves_text_unmarked():
     assert find_span("some text", "absent words") is None
     assert "<mark>" not in highlight_html("some text", "absent words")
     assert find_span("abc", "") is None
+
+
+def test_context_captions_lose_the_indentation_markdown_reads_as_code():
+    text = "… Art. 19: (6) nothing shall affect\n\n        (i) the professional qualifications"
+    assert one_line(text) == "… Art. 19: (6) nothing shall affect (i) the professional qualifications"
 
 
 def test_status_rows_from_manifest():

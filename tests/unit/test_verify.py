@@ -65,6 +65,19 @@ def test_a_faithful_quote_is_served_with_its_span_and_pinpoint(hits):
     assert citation.cite.endswith("Art. 21") and "procedure established by law" in citation.quote
 
 
+def test_a_clause_the_model_quoted_word_for_word_needs_only_the_quote_bar(hits):
+    question = "What does Article 21 protect?"
+    quote = ("No person shall be deprived of his life or personal liberty except according to procedure "
+             "established by law [1].")
+    paraphrase = "A person shall not be deprived of personal liberty except by procedure established by law [1]."
+    strict = Gate(lexical=1.0, threshold=0.6, override=0.6)
+    assert check(question, quote, hits, gate=strict).refused
+    served = check(question, quote, hits, gate=replace(strict, quoted=0.2))
+    assert not served.refused and [c.why for c in served.checks] == ["quote"]
+    assert check(question, paraphrase, hits, gate=strict).checks[0].why == "off point"  # anchored, not on point
+    assert check(question, paraphrase, hits, gate=replace(strict, quoted=0.2)).refused  # not a quote: no lower bar
+
+
 def test_the_citation_names_the_passage_that_holds_the_words_not_the_models_marker(hits):
     verdict = check("How soon must an arrested person be produced before a magistrate?",
                     "Every person who is arrested shall be produced before the nearest magistrate within a "
