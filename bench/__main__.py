@@ -35,6 +35,7 @@ MODULES = {
     "tuning": "bench.tuning",  # issue #4: zero-shot / few-shot / LoRA / P-tuning on the LeCoQA dev split
     "answers": "bench.answers",  # issue #9: ROUGE-L / token F1 / citation precision / refusal accuracy
     "generation": "bench.generation",  # issue #9: time to first token, tokens/s, peak RSS
+    "lora-engines": "bench.lora_engines",  # issue #22: the LoRA adapter under llama.cpp vs peft, greedy agreement
     "multilingual": "bench.multilingual",  # English questions over PRC law; KoBLEX when korea is installed
     "pinpoints": "bench.pinpoints",  # issue #24: pinpoint accuracy per numbering system, find by citation
 }
