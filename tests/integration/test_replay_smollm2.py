@@ -22,6 +22,9 @@ class Recording:
             yield piece
         self.outputs.append("".join(pieces))
 
+    def adapter_for(self, messages):
+        return self.inner.adapter_for(messages)
+
 
 @pytest.fixture(scope="module")
 def smol():
