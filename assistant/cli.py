@@ -209,6 +209,20 @@ def cmd_replay(args) -> int:
     return 0 if identical else 1
 
 
+def cmd_adapter_export(args) -> int:
+    """The peft LoRA in a folder as a llama.cpp LoRA GGUF (the conversion `--engine llamacpp` does on first use)."""
+    import shutil
+    from pathlib import Path
+
+    from assistant.generate.llamacpp import lora_gguf
+
+    converted = lora_gguf(args.base, Path(args.folder), settings_mod.Settings().cache_dir())
+    out = Path(args.out or Path(args.folder) / f"{args.base}-lora.gguf")
+    shutil.copyfile(converted, out)
+    print(f"wrote {out} (llama.cpp LoRA for {args.base}; also cached as {converted})")
+    return 0
+
+
 def cmd_impact(args) -> int:
     from assistant.impact import run_impact
 
@@ -461,6 +475,16 @@ def add_base_flag(p: argparse.ArgumentParser) -> None:
                    help="packaged base model")
 
 
+def add_adapter(sub) -> None:
+    p = sub.add_parser("adapter", help="adapter tools: export a peft LoRA for llama.cpp")
+    actions = p.add_subparsers(required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write the peft LoRA in FOLDER as a llama.cpp LoRA GGUF")
+    export.add_argument("folder", help="peft adapter folder (adapter_config.json + adapter_model.safetensors)")
+    add_base_flag(export)
+    export.add_argument("-o", "--out", help="output file (default: FOLDER/<base>-lora.gguf)")
+    export.set_defaults(func=cmd_adapter_export)
+
+
 def add_train(sub) -> None:
     methods = get_args(TuningMethod)
     p = sub.add_parser("train", help="tune a LoRA or P-tuning adapter (long: run it in the background)")
@@ -511,7 +535,7 @@ def add_ui(sub) -> None:
 
 
 COMMANDS = (add_ingest, add_index, add_search, add_show, add_ask, add_replay, add_impact, add_faq, add_train,
-            add_train_retriever, add_eval, add_bench, add_ui)
+            add_train_retriever, add_adapter, add_eval, add_bench, add_ui)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -155,3 +155,12 @@ def test_a_damaged_adapter_gives_a_clear_error(lora, tmp_path):
     weights.write_bytes(weights.read_bytes()[:500])
     with pytest.raises(InputError, match="adapter's weights are damaged"):
         lora_gguf("smollm2", broken, tmp_path)
+
+
+def test_adapter_export_writes_the_lora_gguf_llamacpp_loads(lora, tmp_path, capsys):
+    from assistant import cli
+
+    _, _, folder = lora
+    out = tmp_path / "exported.gguf"
+    assert cli.main(["adapter", "export", str(folder), "--base", "smollm2", "-o", str(out)]) == 0
+    assert check_lora_gguf(out) == 40 and f"wrote {out}" in capsys.readouterr().out
