@@ -14,6 +14,7 @@ from assistant.settings import Settings
 from assistant.types import Document, Passage
 
 if TYPE_CHECKING:
+    from assistant.index.build import IndexReport
     from assistant.protocols import Embedder
 
 
@@ -22,7 +23,7 @@ class IngestResult:
     documents: int
     passages: int
     problems: list = field(default_factory=list)  # FileProblem(path, message)
-    report: object | None = None  # IndexReport from the index, None for a dry run
+    report: IndexReport | None = None  # None for a dry run
     embedder: str = ""
 
 

@@ -25,6 +25,7 @@ from ui import state
 
 if TYPE_CHECKING:
     from assistant.index.manifest import Manifest
+    from assistant.ingest import IngestResult
 
 ALLOWED = tuple(suffix.lstrip(".") for suffix in SUFFIXES)  # what the folder reader reads
 MAX_MB = 20
@@ -136,12 +137,11 @@ def progress_callback(bar) -> Callable:
     return report
 
 
-def summary(result) -> str:
+def summary(result: IngestResult) -> str:
     report = result.report
     text = f"{result.documents} documents, {result.passages} passages"
     if report is not None:
-        text += (f": added {getattr(report, 'added', '?')}, removed {getattr(report, 'removed', '?')}, "
-                 f"kept {getattr(report, 'kept', '?')}")
+        text += f": added {report.added}, removed {report.removed}, kept {report.kept}"
     return text
 
 
