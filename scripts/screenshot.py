@@ -21,17 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a file, this script's folder is on the path, not the repository root
     sys.path.insert(0, str(ROOT))
 
-from scripts.devtools import (  # noqa: E402
-    answer_text,
-    ask,
-    chromium,
-    first_chip,
-    headless_chromium,
-    open_first_source,
-    screenshot,
-    streamlit_page,
-    wait_for,
-)
+from scripts import devtools  # noqa: E402
 
 QUESTION = "Can a person accused of an offence be compelled to be a witness against himself?"
 WIDTH, MAX_HEIGHT = 1400, 2000
@@ -67,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No '{settings.index}' index under {settings.home}: run `make demo` first to build it.",
               file=sys.stderr)
         return 1
-    binary = chromium()
+    binary = devtools.chromium()
     if binary is None:
         print("Chromium is not installed: run `bash scripts/setup.sh --browser` first.", file=sys.stderr)
         return 1
@@ -77,19 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="legal-assistant-screenshot-") as work:
         work = Path(work)
         try:
-            with streamlit_page(dict(os.environ), work) as url, \
-                    headless_chromium(binary, work / "chromium-profile") as browser:
+            with devtools.streamlit_page(dict(os.environ), work) as url, \
+                    devtools.headless_chromium(binary, work / "chromium-profile") as browser:
                 start = time.monotonic()
-                ask(browser, url, args.question, timeout=args.timeout)  # the chat box waits for the model to load
+                devtools.ask(browser, url, args.question, timeout=args.timeout)  # the chat box waits for the model to load
                 asked = time.monotonic()
-                answer = wait_for(lambda: answer_text(browser), args.timeout, "the answer")
+                answer = devtools.wait_for(lambda: devtools.answer_text(browser), args.timeout, "the answer")
                 answered = time.monotonic()
-                chip = wait_for(lambda: first_chip(browser), 30, f"a citation chip under the answer {answer!r}")
-                marked, _ = open_first_source(browser)
+                chip = devtools.wait_for(lambda: devtools.first_chip(browser), 30, f"a citation chip under the answer {answer!r}")
+                marked, _ = devtools.open_first_source(browser)
                 if browser.js("document.body.innerText.includes('Traceback')"):
                     raise AssertionError("the page shows a traceback")
                 fit_to(browser, "mark")  # the highlighted span sits below the 1000-pixel fold
-                target = screenshot(browser, args.out)
+                target = devtools.screenshot(browser, args.out)
         except AssertionError as exc:
             log = work / "streamlit.log"
             print(f"screenshot failed: {exc}", file=sys.stderr)
