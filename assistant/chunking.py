@@ -23,7 +23,7 @@ from typing import Callable
 
 from assistant import pinpoint
 from assistant.settings import default
-from assistant.text import CJK
+from assistant.text import CJK, split_sentences
 from assistant.types import Document, Passage, Unit
 
 CHUNKER_VERSION = "2"  # 2: branch articles (第27条の5, Section 10-A), 項/号 sub-units, markup stripped
@@ -49,11 +49,6 @@ _DIVISION_PATTERNS = [
 ]
 _PARA_NUMBER = re.compile(r"^(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})\.)\s+|【(\d{1,4})】\s*$")
 _FINER = [r"[^，；、,;:：]+[，；、,;:：]*\s*|[，；、,;:：]+\s*", r"\S+\s*|\s+", r"."]
-_NOT_AN_END = re.compile(
-    r"(?:\b(?:v|vs|Art|Arts|No|Nos|Sec|Secs|Rs|Mr|Mrs|Ms|Dr|Ltd|Co|Inc|cl|para|paras|pp?|viz|etc|Hon|cf|Cf|[A-Z])"
-    r"|\b\d{1,3}|\be\.g|\bi\.e)\.[ \t]*$"
-)
-_SENTENCE = re.compile(rf".+?(?:[.!?](?=\s+[\"“‘(\[A-Z0-9{CJK}])\s*|[。！？]+[”」』）)]?\s*|\n+|$)", re.S)
 
 
 def chunk(
@@ -151,24 +146,12 @@ def paragraph_units(text: str) -> list[Unit]:
     return units
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences with their trailing whitespace, so "".join(result) == text. A period after an
-    abbreviation ("v.", "Art.", "No.") or a list number ("1.") does not end a sentence."""
-    sentences: list[str] = []
-    for match in _SENTENCE.finditer(text):
-        if sentences and _NOT_AN_END.search(sentences[-1]):
-            sentences[-1] += match.group(0)
-        elif match.group(0):
-            sentences.append(match.group(0))
-    return sentences
-
-
 def split_to_fit(text: str, fits: Callable[[str], bool], overlap: int = 1) -> list[str]:
     """Pieces of `text` that each satisfy `fits`; consecutive pieces share `overlap` sentences."""
     if fits(text.strip()):
         return [text.strip()] if text.strip() else []
     atoms: list[str] = []
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(text, keep_spacing=True):
         atoms.extend([sentence] if fits(sentence.strip()) else _split_long(sentence, fits))
     return _pack(atoms, fits, overlap)
 

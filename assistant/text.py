@@ -6,8 +6,9 @@ BM25 tokens. Pure.
   marks Japanese); `script_of`: 'hant' for Chinese written in Traditional characters, else 'hans'.
 - `normalize`: NFKC (full-width -> half-width), Traditional -> Simplified Chinese (OpenCC), lower case.
   Every comparison between an answer and a passage goes through it, so 羈押 matches 羁押 and Ａ matches A.
-- `split_sentences`: after . ! ? (before a capital or CJK) and after 。！？, not after an abbreviation
-  or initial ("A.K. Gopalan v. State", "Art. IV"); markers just after the stop stay with the sentence.
+- `split_sentences`: after . ! ? (before a capital, digit, quote, bracket or CJK), after 。！？ (with a closing
+  quote) and at line breaks; not after an abbreviation, initial or list number ("A.K. Gopalan v. State",
+  "Art. IV", "1."); markers just after the stop stay with the sentence. Chunking uses it with the spacing kept.
 - `terms`: content terms, lower-cased words of 3+ letters and numbers minus stop words and words naming
   provisions, cut to 6-letter stems; character bigrams for CJK runs. Normalised first.
 - `tokenize`: the BM25 tokens the index stores (assistant/index/lexical.py): NFKC, lower case, CJK runs as
@@ -113,13 +114,26 @@ def strip_markers(text: str) -> str:
     return " ".join(MARKER.sub(" ", text).split())
 
 
-_NOT_ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in ("v", "vs", "No", "Art", "Arts", "Sec", "cl", "para", "[A-Z]"))
-_SENTENCE_END = re.compile(rf"(?<=[。！？])|{_NOT_ABBREVIATION}(?<=[.!?])\s+(?=[A-Z\"'“({CJK}])|\n+")
+_NOT_AN_END = re.compile(  # an abbreviation ("v.", "Art.", "No.", "e.g.", an initial) or a list number ("1.")
+    r"(?:\b(?:v|vs|Art|Arts|No|Nos|Sec|Secs|Rs|Mr|Mrs|Ms|Dr|Ltd|Co|Inc|cl|para|paras|pp?|viz|etc|Hon|cf|Cf|[A-Z])"
+    r"|\b\d{1,3}|\be\.g|\bi\.e)\.[ \t]*$"
+)
+_SENTENCE = re.compile(rf".+?(?:[.!?](?=\s+[\"“‘(\[A-Z0-9{CJK}])\s*|[。！？]+[”」』）)]?\s*|\n+|$)", re.S)
 
 
-def split_sentences(text: str) -> list[str]:
-    glued = re.sub(r"([.!?。！？])((?:\s*\[[^\]]*\])+)", r"\2\1", text)
-    return [p.strip() for p in _SENTENCE_END.split(glued) if p and p.strip()]
+def split_sentences(text: str, keep_spacing: bool = False) -> list[str]:
+    """The one sentence splitter: passages are chunked, anchored and answers checked by the same rule.
+    `keep_spacing`: each sentence keeps its trailing whitespace, so "".join(result) == text (chunking);
+    otherwise sentences are stripped and markers just after a stop move before it ("x. [1]" -> "x [1].")."""
+    if not keep_spacing:
+        text = re.sub(r"([.!?。！？])((?:\s*\[[^\]]*\])+)", r"\2\1", text)
+    sentences: list[str] = []
+    for match in _SENTENCE.finditer(text):
+        if sentences and _NOT_AN_END.search(sentences[-1]):
+            sentences[-1] += match.group(0)
+        elif match.group(0):
+            sentences.append(match.group(0))
+    return sentences if keep_spacing else [s.strip() for s in sentences if s.strip()]
 
 
 def terms(text: str) -> set[str]:

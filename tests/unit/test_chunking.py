@@ -9,10 +9,10 @@ from assistant.chunking import (
     cite_for,
     estimate_tokens,
     heading_units,
-    split_sentences,
     split_to_fit,
 )
 from assistant.corpus.files import read_file
+from assistant.text import split_sentences
 from assistant.types import Document, Unit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "folder"
@@ -129,9 +129,13 @@ def test_unnumbered_paragraphs_are_numbered_by_position():
 
 
 def test_sentences_english_and_cjk():
-    assert split_sentences("Maneka Gandhi v. Union of India held this. Art. 21 applies. Then more!") == [
+    text = "Maneka Gandhi v. Union of India held this. Art. 21 applies. Then more!"
+    assert split_sentences(text, keep_spacing=True) == [
         "Maneka Gandhi v. Union of India held this. ", "Art. 21 applies. ", "Then more!"]
-    assert split_sentences("处理民事纠纷。应当依照法律！可以吗？好") == ["处理民事纠纷。", "应当依照法律！", "可以吗？", "好"]
+    assert split_sentences(text) == ["Maneka Gandhi v. Union of India held this.", "Art. 21 applies.", "Then more!"]
+    assert split_sentences("处理民事纠纷。应当依照法律！可以吗？好", keep_spacing=True) == [
+        "处理民事纠纷。", "应当依照法律！", "可以吗？", "好"]
+    assert split_sentences("1. The State shall. 2. It may [3]. Next") == ["1. The State shall.", "2. It may [3].", "Next"]
 
 
 def test_long_unit_split_under_fake_token_cap_with_overlap():
