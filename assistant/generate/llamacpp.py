@@ -31,10 +31,11 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from assistant.cores import physical_cores
 from assistant.errors import GenerationError, InputError, ModelMissing
 from assistant.generate import scope
 from assistant.generate.base import END, Draft, drain, one_by_one
-from assistant.generate.loading import gguf_path, physical_cores
+from assistant.generate.loading import gguf_path
 
 XLLAMACPP = "xllamacpp==2026.10.11549"  # the pin of pyproject's `scale` extra
 INSTALL = f"pip install '{XLLAMACPP}'"

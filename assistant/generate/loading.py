@@ -199,41 +199,6 @@ def answering_dtype() -> str:
     return "bfloat16" if native else "float32"
 
 
-def physical_cores() -> int:
-    """Physical cores this process may run on (SMT siblings counted once): the thread count at which the
-    engines stop getting faster. Falls back to the logical CPUs where the topology is not readable."""
-    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    cores = set()
-    for cpu in cpus:
-        topology = Path(f"/sys/devices/system/cpu/cpu{cpu}/topology")
-        try:
-            cores.add(((topology / "physical_package_id").read_text(), (topology / "core_id").read_text()))
-        except OSError:
-            return len(cpus)
-    return max(len(cores), 1)
-
-
-def spare_cores(samples: int = 3) -> int:
-    """Physical cores that other work is not using right now, at least 1: the physical cores less the threads
-    /proc/loadavg counts as runnable besides the caller (the most over `samples` readings 10 ms apart).
-
-    torch's threads meet at a barrier after every operation, so a thread that waits for a busy core stalls
-    them all: on 2 cores shared with other jobs, 2 threads gave 0.2 tokens/s and a 19 s first token where
-    1 thread gave 3 tokens/s and 6 s (SmolLM2, 1,100-token prompt; docs/RESULTS.md, "Speed")."""
-    import time
-
-    cores, busy = physical_cores(), 0
-    for i in range(samples):
-        try:
-            runnable = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
-        except (OSError, ValueError, IndexError):
-            return cores
-        busy = max(busy, runnable - 1)
-        if i + 1 < samples:
-            time.sleep(0.01)
-    return max(1, cores - busy)
-
-
 def load_model(name: str, cache_dir: Path, adapter: str | Path | None = None, dtype: str = "float32"):
     """(model, tokenizer) in eval mode, with an optional peft adapter folder applied. fp32 unless `dtype`
     says otherwise (training and evaluation keep fp32; answering uses `answering_dtype()`)."""

@@ -62,12 +62,20 @@ def test_e5_that_cannot_load_raises_model_missing(monkeypatch):
         E5Embedder().embed_queries(["問題"])
 
 
-def test_e5_encodes_a_question_on_one_thread_with_the_same_vector_as_in_a_batch():
+def test_e5_encodes_a_question_on_the_spare_cores_with_the_same_vector_as_in_a_batch(monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    from assistant.embed import e5 as module
     from assistant.embed.e5 import SERIAL_BELOW, E5Embedder
 
     e5 = E5Embedder()
     questions = ["合伙必须要签订书面合同吗？", "劳动合同试用期最长多久？"] * (SERIAL_BELOW // 2)
     batch = e5.embed_queries(questions)
-    one = e5.embed_queries(questions[:1])
-    assert one.shape == (1, 384) and np.allclose(one[0], batch[0], atol=1e-5)
+    limits = []
+    monkeypatch.setattr(module, "threadpool_limits", lambda n, **kw: limits.append(n) or threadpool_limits(n, **kw))
+    for spare in (1, 2):  # one core busy with other work, or none
+        monkeypatch.setattr(module, "spare_cores", lambda samples=3, spare=spare: spare)
+        one = e5.embed_queries(questions[:1])
+        assert one.shape == (1, 384) and np.allclose(one[0], batch[0], atol=1e-5)
+    assert limits == [1, 2]
     assert not np.allclose(batch[0], batch[1], atol=1e-3)

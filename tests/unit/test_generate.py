@@ -3,6 +3,7 @@ import importlib.util
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -81,16 +82,26 @@ def test_missing_model_names_the_exact_install_command():
 
 
 def test_spare_cores_leaves_the_busy_cores_to_other_work(monkeypatch, tmp_path):
-    from assistant.generate import loading
+    from assistant import cores
 
-    loadavg, real = tmp_path / "loadavg", loading.Path
-    monkeypatch.setattr(loading, "Path", lambda p: loadavg if str(p) == "/proc/loadavg" else real(p))
-    monkeypatch.setattr(loading, "physical_cores", lambda: 4)
+    loadavg, real = tmp_path / "loadavg", cores.Path
+    monkeypatch.setattr(cores, "Path", lambda p: loadavg if str(p) == "/proc/loadavg" else real(p))
+    monkeypatch.setattr(cores, "physical_cores", lambda: 4)
+    monkeypatch.setattr(cores, "own_runnable", lambda: 1)  # the caller: its own threads are not other work
     for runnable, spare in ((1, 4), (3, 2), (9, 1)):  # the caller itself is one of the runnable threads
         loadavg.write_text(f"0.50 0.40 0.30 {runnable}/120 4242\n")
-        assert loading.spare_cores(samples=1) == spare
+        assert cores.spare_cores(samples=1) == spare
     loadavg.unlink()
-    assert loading.spare_cores(samples=1) == 4  # no /proc: every core
+    assert cores.spare_cores(samples=1) == 4  # no /proc: every core
+    loadavg.write_text("0.50 0.40 0.30 3/120 4242\n")
+    monkeypatch.setattr(cores, "own_runnable", lambda: 3)  # an OpenMP team of this process still spinning
+    assert cores.spare_cores(samples=1) == 4
+
+
+def test_own_runnable_counts_this_process_threads():
+    from assistant import cores
+
+    assert 1 <= cores.own_runnable() <= len(list(Path("/proc/self/task").iterdir()))  # the caller is running
 
 
 def test_answering_dtype_is_bf16_only_with_bf16_instructions(monkeypatch):

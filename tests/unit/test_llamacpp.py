@@ -118,11 +118,11 @@ def test_prompt_cache_is_off_unless_asked():
 
 
 def test_threads_default_to_the_physical_cores(monkeypatch, tmp_path):
-    from assistant.generate import loading
+    from assistant import cores
 
-    assert 1 <= loading.physical_cores() <= os.cpu_count()
-    monkeypatch.setattr(loading.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
-    real = loading.Path
+    assert 1 <= cores.physical_cores() <= os.cpu_count()
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    real = cores.Path
 
     def topology(path):  # cpus 0,1 and 2,3 are SMT siblings of two cores
         text = str(path)
@@ -134,6 +134,6 @@ def test_threads_default_to_the_physical_cores(monkeypatch, tmp_path):
         (tmp_path / f"cpu{cpu}" / "topology").mkdir(parents=True)
         (tmp_path / f"cpu{cpu}" / "topology" / "physical_package_id").write_text("0")
         (tmp_path / f"cpu{cpu}" / "topology" / "core_id").write_text(str(cpu // 2))
-    monkeypatch.setattr(loading, "Path", topology)
-    assert loading.physical_cores() == 2
+    monkeypatch.setattr(cores, "Path", topology)
+    assert cores.physical_cores() == 2
 
