@@ -26,7 +26,8 @@ from assistant.settings import default
 from assistant.text import CJK, split_sentences
 from assistant.types import Document, Passage, Unit
 
-CHUNKER_VERSION = "2"  # 2: branch articles (第27条の5, Section 10-A), 項/号 sub-units, markup stripped
+CHUNKER_VERSION = "3"  # 2: branch articles (第27条の5, Section 10-A), 項/号 sub-units, markup stripped;
+# 3: a sentence ending in a number ("Articles 15 to 22.") ends there (only a list number opening one does not)
 
 Counter = Callable[[str], int]
 

@@ -7,8 +7,9 @@ BM25 tokens. Pure.
 - `normalize`: NFKC (full-width -> half-width), Traditional -> Simplified Chinese (OpenCC), lower case.
   Every comparison between an answer and a passage goes through it, so 羈押 matches 羁押 and Ａ matches A.
 - `split_sentences`: after . ! ? (before a capital, digit, quote, bracket or CJK), after 。！？ (with a closing
-  quote) and at line breaks; not after an abbreviation, initial or list number ("A.K. Gopalan v. State",
-  "Art. IV", "1."); markers just after the stop stay with the sentence. Chunking uses it with the spacing kept.
+  quote) and at line breaks; not after an abbreviation or initial ("A.K. Gopalan v. State", "Art. IV"), nor
+  after a list number that opens it ("1. The State ..."; "Articles 15 to 22. In ..." does end); markers just
+  after the stop stay with the sentence. Chunking uses it with the spacing kept.
 - `terms`: content terms, lower-cased words of 3+ letters and numbers minus stop words and words naming
   provisions, cut to 6-letter stems; character bigrams for CJK runs. Normalised first.
 - `tokenize`: the BM25 tokens the index stores (assistant/index/lexical.py): NFKC, lower case, CJK runs as
@@ -114,9 +115,9 @@ def strip_markers(text: str) -> str:
     return " ".join(MARKER.sub(" ", text).split())
 
 
-_NOT_AN_END = re.compile(  # an abbreviation ("v.", "Art.", "No.", "e.g.", an initial) or a list number ("1.")
+_NOT_AN_END = re.compile(  # an abbreviation ("v.", "Art.", "No.", "e.g.", an initial), or a list number ("1.") alone
     r"(?:\b(?:v|vs|Art|Arts|No|Nos|Sec|Secs|Rs|Mr|Mrs|Ms|Dr|Ltd|Co|Inc|cl|para|paras|pp?|viz|etc|Hon|cf|Cf|[A-Z])"
-    r"|\b\d{1,3}|\be\.g|\bi\.e)\.[ \t]*$"
+    r"|\be\.g|\bi\.e)\.[ \t]*$|^\s*\d{1,3}\.[ \t]*$"
 )
 _SENTENCE = re.compile(rf".+?(?:[.!?](?=\s+[\"“‘(\[A-Z0-9{CJK}])\s*|[。！？]+[”」』）)]?\s*|\n+|$)", re.S)
 
@@ -147,7 +148,8 @@ def terms(text: str) -> set[str]:
 def numbers(text: str) -> set[str]:
     """The figures a text states: numbers (number words as digits) and Chinese numerals before a unit
     ("三个月", "十八周岁"). An answer may not state a figure its span lacks."""
-    flat = re.sub(r"\(\w{1,4}\)", " ", normalize(MARKER.sub(" ", text)))  # "(4)", "(a)": clause labels, not figures
+    flat = re.sub(r"\(\w{1,4}\)|^\s*\d{1,3}\.\s", " ", normalize(MARKER.sub(" ", text)))  # "(4)", "(a)", a leading
+    # "2. ": clause labels, not figures
     return set(re.findall(r"\d+(?:[.,/]\d+)*", flat)) | set(ZH_FIGURE.findall(flat))
 
 

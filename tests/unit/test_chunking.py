@@ -136,6 +136,8 @@ def test_sentences_english_and_cjk():
     assert split_sentences("处理民事纠纷。应当依照法律！可以吗？好", keep_spacing=True) == [
         "处理民事纠纷。", "应当依照法律！", "可以吗？", "好"]
     assert split_sentences("1. The State shall. 2. It may [3]. Next") == ["1. The State shall.", "2. It may [3].", "Next"]
+    assert split_sentences("Rights under Articles 15 to 22. In the cases of Art. 11. Then") == [
+        "Rights under Articles 15 to 22.", "In the cases of Art. 11.", "Then"]
 
 
 def test_long_unit_split_under_fake_token_cap_with_overlap():

@@ -110,6 +110,8 @@ def test_invented_figures_and_loose_claims_are_not_served(hits):
         assert verdict.refused and not verdict.citations, draft
     assert numbers("within twenty-four hours, 三个月, 6 years") == {"24", "三", "6"}
     assert numbers("禁止有配偶者與第三人間發生性行為，依第十九条") == set()  # ordinals are not figures
+    assert numbers("2. Each test shall cover (a) critical functions.") == set()  # clause labels are not figures
+    assert numbers("Each test is due within 3 years. 2.") == {"3", "2"}
     assert asks_figure("補償金是依公告現值加幾成計算？") and not asks_figure("房東可以隨時調漲房租嗎？")
 
 
