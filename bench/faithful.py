@@ -265,16 +265,19 @@ def steps(low: float, high: float, step: float) -> tuple[float, ...]:
     return tuple(round(low + i * step, 3) for i in range(int(round((high - low) / step)) + 1))
 
 
-# (lexical weight, with cosine?, thresholds, overrides above the threshold, scores a word-for-word quote of the
-# model's needs) per question language; an override of 9 is never reached (the model's own refusal stands), a
-# quote bar of None is the threshold. e5 cosines of Chinese text sit in a narrow band (about 0.85 to 0.95),
-# MiniLM's of English near 0.3 to 0.8. Few shapes, to keep the choice stable on 100-odd questions.
+# (lexical, cosine and retrieval weights, thresholds, overrides above the threshold, scores a word-for-word quote
+# of the model's needs) per question language; an override of 9 is never reached (the model's own refusal
+# stands), a quote bar of None is the threshold. e5 cosines of Chinese text sit in a narrow band (about 0.85 to
+# 0.95), MiniLM's of English near 0.3 to 0.8; relative retrieval scores of the top 5 near 0.8 to 1.0. Few
+# shapes, to keep the choice stable on 100-odd questions.
 NEVER = 9.0
-GRID = {"en": [(1.0, False, steps(0.3, 0.7, 0.05), (0.0, NEVER), (None,)),
-               (1.0, True, steps(0.9, 1.5, 0.05), (0.0, 0.2, NEVER), (None, *steps(0.5, 1.0, 0.1)))],
-        "zh": [(1.0, False, steps(0.05, 0.5, 0.05), (0.0, NEVER), (None,)),
-               (0.0, True, steps(0.88, 0.96, 0.01), (0.0, NEVER), (None,)),
-               (0.5, True, steps(0.9, 1.1, 0.02), (0.0, NEVER), (None, *steps(0.86, 1.0, 0.02)))]}
+GRID = {"en": [(1.0, 0.0, 0.0, steps(0.3, 0.7, 0.05), (0.0, NEVER), (None,)),
+               (1.0, 1.0, 0.0, steps(0.9, 1.5, 0.05), (0.0, 0.2, NEVER), (None, *steps(0.5, 1.0, 0.1))),
+               (1.0, 0.5, 0.5, steps(1.0, 1.6, 0.05), (0.0, 0.2, NEVER), (None, *steps(0.8, 1.2, 0.1)))],
+        "zh": [(1.0, 0.0, 0.0, steps(0.05, 0.5, 0.05), (0.0, NEVER), (None,)),
+               (0.0, 1.0, 0.0, steps(0.88, 0.96, 0.01), (0.0, NEVER), (None,)),
+               (0.5, 1.0, 0.0, steps(0.9, 1.1, 0.02), (0.0, NEVER), (None, *steps(0.86, 1.0, 0.02))),
+               (0.5, 1.0, 0.5, steps(1.3, 1.6, 0.02), (0.0, NEVER), (None,))]}
 
 
 def stored_records(folder: Path = BENCH_DIR / "sections" / "faithful") -> list[dict]:
@@ -335,8 +338,8 @@ def objective(records: list[dict]) -> float:
 def best_gate(records: list[dict], hits: dict[str, tuple], language: str):
     from assistant.verify.relevance import Gate
 
-    grid = [Gate(w, t, min(round(t + above, 3), NEVER), dense, quoted=q)
-            for w, dense, thresholds, overrides, quotes in GRID[language]
+    grid = [Gate(w, t, min(round(t + above, 3), NEVER), cosine, retrieval, quoted=q)
+            for w, cosine, retrieval, thresholds, overrides, quotes in GRID[language]
             for t in thresholds for above in overrides for q in quotes if q is None or q < t]
     return max(grid, key=lambda g: (objective([rechecked(r, hits[r["id"]], g) for r in records]), g.override,
                                     g.threshold, g.needs(True)))  # ties: the stricter gate

@@ -2,12 +2,15 @@
 
 A span of a provision the question names ("Article 21", find by citation: `Hit.named`) is on point.
 Another span (with its passage's pinpoint cite and heading) is on point when its score reaches `Gate.threshold`:
-`Gate.lexical` times the share of the question's content terms it holds, plus its cosine with the question
-by the index's own embedder (when a similarity function is given); and, for a question asking for a
-quantity ("how many days", "what age", 多少, 多久), only when it states one. Cosines are computed once per
+`Gate.lexical` times the share of the question's content terms it holds, plus `Gate.cosine` times its cosine
+with the question by the index's own embedder (when a similarity function is given), plus `Gate.retrieval`
+times its passage's retrieval score relative to the best hit's (1.0 for the first passage: retrieval read
+the whole passage, the span score only the sentence); and, for a question asking for a quantity ("how many
+days", "what age", 多少, 多久), only when it states one. Cosines are computed once per
 question, in one call, for at most DENSE_SPANS spans sharing a term with the question (others score 0).
 The evidence is the on-point span of the retrieved passages scoring highest (the better-ranked, shorter
-one on a tie): what is served, as a quote, when no drafted sentence holds.
+one on a tie; only the named provisions' spans when the question names one): what is served, as a quote,
+when no drafted sentence holds.
 The thresholds are chosen by cross-validation on the dev split of the labelled questions (bench/faithful.py).
 """
 from __future__ import annotations
@@ -29,18 +32,25 @@ FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|
 
 @dataclass(frozen=True)
 class Gate:
-    """`lexical`: the weight of the share of the question's terms in a span's score; `threshold`: the score an
-    on-point span reaches; `override`: the score the evidence needs to be served over the model's own
-    refusal (above any reachable score: never); `dense`: add the cosine (else lexical only);
-    `evidence`: serve the evidence when no drafted sentence holds; `quoted`: the score a span needs when the
-    model quoted it word for word (its choice among the passages is a sign of its own; None: `threshold`)."""
+    """`lexical`, `cosine`, `retrieval`: the weights of a span's share of the question's terms, of its cosine
+    with the question (0: not computed) and of its passage's relative retrieval score; `threshold`: the
+    score an on-point span reaches; `override`: the score the evidence needs to be served over the model's
+    own refusal (above any reachable score: never); `evidence`: serve the evidence when no drafted sentence
+    holds; `quoted`: the score a span needs when the model quoted it word for word (its choice among the
+    passages is a sign of its own; None: `threshold`)."""
 
     lexical: float = 1.0
     threshold: float = 0.5
     override: float = 0.5
-    dense: bool = False
+    cosine: float = 0.0
+    retrieval: float = 0.0
     evidence: bool = True
     quoted: float | None = None
+
+    @property
+    def dense(self) -> bool:
+        """The gate reads the embedder's cosine (the pipeline then passes a similarity function)."""
+        return self.cosine > 0
 
     def needs(self, quoted: bool) -> float:
         """The score an on-point span reaches: a lower bar for the model's word-for-word quote when set."""
@@ -48,14 +58,14 @@ class Gate:
 
 
 # Per question language, chosen on the dev split of bench/data/faithful_*.jsonl and the earlier labelled sets
-# india_qa, eu_qa and taiwan_qa (`python -m bench.faithful`, 2026-12-06; 5-fold CV estimates in docs/RESULTS.md;
-# the test split never read), scoring gold pinpoints cited less wrong pinpoints served, plus refusals of
-# unanswerable questions. Both add the embedder's cosine, which tells the law's answer from a neighbouring
-# clause better than shared terms alone. English: the evidence may be served over the untuned model's
-# refusal when it scores the threshold, and a clause the model quoted word for word needs 1.0; Chinese: the
-# adapter's refusal stands.
-GATES = {"en": Gate(lexical=1.0, threshold=1.25, override=1.25, dense=True, quoted=1.0),
-         "zh": Gate(lexical=0.5, threshold=1.04, override=9.0, dense=True)}
+# india_qa, eu_qa and taiwan_qa (`python -m bench.faithful`; 5-fold CV estimates in docs/RESULTS.md; the test
+# split never read), scoring gold pinpoints cited less wrong pinpoints served, plus refusals of unanswerable
+# questions. Both add the embedder's cosine, which tells the law's answer from a neighbouring clause better
+# than shared terms alone. English (2026-12-06 evening): half the cosine plus half the passage's relative
+# retrieval score, which picks the first passage's clause over a lower one's near-tie; the evidence may be
+# served over the untuned model's refusal when it scores the threshold. Chinese: the adapter's refusal stands.
+GATES = {"en": Gate(lexical=1.0, threshold=1.3, override=1.3, cosine=0.5, retrieval=0.5),
+         "zh": Gate(lexical=0.5, threshold=1.04, override=9.0, cosine=1.0)}
 
 
 def similarity_of(embedder) -> Similarity:
@@ -102,8 +112,14 @@ class Relevance:
     def candidates(self) -> list[Anchor]:
         return [Anchor(n, span, 0.0, True) for n, hit in enumerate(self.hits, start=1) for span in spans(hit.passage.text)]
 
+    def retrieval(self, anchor: Anchor) -> float:
+        """The span's passage's retrieval score over the best hit's: 1.0 for the first passage."""
+        top = max(hit.score for hit in self.hits)
+        return self.hits[anchor.n - 1].score / top if top > 0 else 0.0
+
     def score(self, anchor: Anchor, gate: Gate) -> float:
-        return gate.lexical * self.lexical(anchor) + (self.cosine(anchor.span) if gate.dense else 0.0)
+        return (gate.lexical * self.lexical(anchor) + (gate.cosine * self.cosine(anchor.span) if gate.dense else 0.0)
+                + (gate.retrieval * self.retrieval(anchor) if gate.retrieval else 0.0))
 
     def holds(self, anchor: Anchor, gate: Gate, quoted: bool = False) -> bool:
         """On point: a span of a provision the question names by citation ("Article 21"), or one scoring the
@@ -114,9 +130,12 @@ class Relevance:
         return self.hits[anchor.n - 1].named or self.score(anchor, gate) >= gate.needs(quoted)
 
     def evidence(self, gate: Gate, refused: bool) -> Anchor | None:
-        """The best on-point span; over a model's refusal, only one scoring `gate.override`."""
+        """The best on-point span; over a model's refusal, only one scoring `gate.override`. When the question
+        names a provision that was retrieved ("Under Article 83, ..."), only that provision's spans compete:
+        a neighbour's clause scoring higher (Art. 172, the same rule for State assemblies) is not its answer."""
+        named = [a for a in self.candidates() if self.hits[a.n - 1].named]
         best, key = None, None
-        for found in self.candidates():
+        for found in named or self.candidates():
             score = self.score(found, gate)
             if not self.holds(found, gate) or (refused and score < gate.override):
                 continue

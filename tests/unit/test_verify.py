@@ -261,14 +261,45 @@ def test_a_lay_question_is_on_point_by_meaning_when_the_gate_adds_the_cosine(hit
         return [0.8 if "pardons" in span else 0.2 for span in spans]
 
     lexical = Gate(lexical=1.0, threshold=0.5, override=9.0)
-    dense = Gate(lexical=1.0, threshold=0.75, override=9.0, dense=True)
+    dense = Gate(lexical=1.0, threshold=0.75, override=9.0, cosine=1.0)
     assert check(question, "The Governor decides [9].", hits, gate=lexical, similarity=similarity).refused
     verdict = check(question, "The Governor decides [9].", hits, gate=dense, similarity=similarity)
     assert not verdict.refused and [c.cite for c in verdict.citations] == ["Constitution of India, Art. 72"]
     assert "pardons" in verdict.citations[0].quote
     # the model's refusal stands unless the evidence reaches the override
     assert check(question, REFUSAL, hits, gate=dense, similarity=similarity).refused
-    assert not check(question, REFUSAL, hits, gate=Gate(1.0, 0.75, 0.8, True), similarity=similarity).refused
+    assert not check(question, REFUSAL, hits, gate=replace(dense, override=0.8), similarity=similarity).refused
+
+
+def test_the_evidence_comes_from_the_provision_the_question_names(hits):
+    """Art. 21 holds more of the question's words, but the question asks under Art. 24: its clause is served."""
+    question = "Under Article 24, may a child below fourteen be deprived of personal liberty by law?"
+    assert check(question, "It depends.", hits).citations[0].cite.endswith("Art. 21")  # nothing named: the best span
+    named = [hit if not hit.passage.cite.endswith("Art. 24") else replace(hit, named=True) for hit in hits]
+    verdict = check(question, "It depends.", named)
+    assert [c.cite for c in verdict.citations] == ["Constitution of India, Art. 24"]
+    assert "fourteen" in verdict.citations[0].quote
+
+
+def test_the_retrieval_weight_adds_the_passage_s_score_relative_to_the_best_hit(hits):
+    """Retrieval read the whole passage: a span of the first passage gains the full weight, one of a passage
+    scored half as high gains half; the same span then clears a threshold it would not reach alone."""
+    from assistant.verify.relevance import Relevance
+
+    ranked = [replace(hit, score=1.0 / n) for n, hit in enumerate(hits, start=1)]  # Art. 72 sixth, at 1/6
+    question = "Who can forgive the punishment of a convicted prisoner?"
+    relevance = Relevance(question, ranked)
+    art72 = next(a for a in relevance.candidates() if "pardons" in a.span)
+    plain, weighted = Gate(threshold=0.9, override=9.0), Gate(threshold=0.9, override=9.0, retrieval=0.6)
+    assert relevance.retrieval(art72) == pytest.approx(1 / 6) and relevance.retrieval(replace(art72, n=1)) == 1.0
+    assert relevance.score(art72, weighted) == pytest.approx(relevance.score(art72, plain) + 0.1)
+    assert relevance.score(art72, plain) == pytest.approx(0.5)  # convicted, punishment: half the question's terms
+    draft = "The President shall have the power to grant pardons [6]."
+    assert check(question, draft, ranked, gate=weighted).refused  # sixth: 0.5 + 0.1 is short of 0.9
+    first = [replace(hit, score=1.0 / n) for n, hit in enumerate([ranked[5], *ranked[:5]], start=1)]
+    assert check(question, draft.replace("[6]", "[1]"), first, gate=plain).refused  # first, but without the weight
+    served = check(question, draft.replace("[6]", "[1]"), first, gate=weighted)  # 0.5 + 0.6
+    assert not served.refused and [c.cite for c in served.citations] == ["Constitution of India, Art. 72"]
 
 
 def test_a_draft_cut_at_the_token_limit_loses_its_unfinished_sentence(hits):
