@@ -11,7 +11,7 @@ informed".
 Words that only look negative are masked first: 不动产, 未成年人, 无民事行为能力, "nonetheless".
 *Modality*: "must" (shall, must, required, 应当, 必须), "may" (may, can, entitled, 可以, 有权, Taiwanese 得), or "".
 *Conditional*: the clause carries an exception or condition (except, unless, only, subject to, 除…外, 但是,
-除非): a yes/no lead is never settled on such a clause, its quote is shown instead.
+除非, 如…者, 若): a yes/no lead is never settled on such a clause, its quote is shown instead.
 Chinese is compared after `assistant.text.normalize` (Traditional -> Simplified).
 """
 from __future__ import annotations
@@ -43,7 +43,8 @@ ZH_MASKED = ("不动产", "不当得利", "不可抗力", "不特定", "不论",
              "算不算", "用不用", "该不该")  # A-not-A questions ask; they deny nothing  # 非法 ("illegal") describes an act, it denies nothing
 ZH_NEGATORS = "不没未无非勿莫别否"
 ZH_NEGATIVE = ("禁止", "剥夺", "拒绝", "撤销", "取消", "免除", "违反", "侵犯", "侵害", "废止", "驳回", "失效", "限制")
-ZH_CONDITIONAL = re.compile(r"除[^，。；]{0,30}[外以]|除非|但是|但|未经|只有|仅|如果|以外|之外|另有规定")
+ZH_CONDITIONAL = re.compile(r"除[^，。；]{0,30}[外以]|除非|但是|但|未经|只有|仅|如果|如[^，。；]{1,40}者|若(?!干)|倘|以外|之外|"
+                            r"另有规定")  # 如…者, 若, 倘: "if ..." (若干 is "several")
 ZH_MUST = ("应当", "必须", "应该", "须", "应", "义务")
 ZH_MAY = ("可以", "有权", "能够", "可", "得", "权利", "允许")
 KO_NEGATORS = ("않", "못", "없", "아니", "금지", "불가", "무효", "박탈")

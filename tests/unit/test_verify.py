@@ -146,6 +146,10 @@ def test_chinese_polarity_and_lookalikes():
     assert polarity("未成年人的监护人是其父母").negative is False
     assert polarity("禁止高利放贷").negative and not polarity("不得拒绝履行").negative
     assert polarity("除法律另有规定外，应当登记").conditional
+    # 如…者 ("if ... then"): a Taiwan ruling's rule that holds only when the local government's finances allow
+    assert polarity("今後地方政府如財政寬裕或所興築道路曾獲得上級專案補助經費者，則對該道路內私有既成道路土地應一律依法徵收補償").conditional
+    assert polarity("若当事人另有约定，从其约定").conditional
+    assert not polarity("例如合同约定的若干事项应当履行").conditional  # 例如, 若干: no condition
 
 
 def test_traditional_question_over_traditional_ruling_is_anchored_and_answered_in_its_script():
