@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.aliases import with_aliases
 from assistant.errors import IndexError_, InputError
 from assistant.provisions import Lookup
 from assistant.settings import default
@@ -74,9 +75,10 @@ class Retriever:
         if not queries or (allowed is not None and not allowed):
             return [[] for _ in queries]
         n = max(self.settings.candidates, k)
-        vectors = self._vectors(queries) if mode != "lexical" else [None] * len(queries)
+        searched = [with_aliases(q) for q in queries]  # "Lok Sabha" also finds "House of the People"
+        vectors = self._vectors(searched) if mode != "lexical" else [None] * len(queries)
         dense = self.index.dense_search(vectors, n, allowed) if mode != "lexical" else [[] for _ in queries]
-        lexical = [self.index.lexical_search(q, n, allowed) if mode != "dense" else [] for q in queries]
+        lexical = [self.index.lexical_search(q, n, allowed) if mode != "dense" else [] for q in searched]
         return [self._named_first(q, v, fuse(d, lx, **self.fusion(q)), k, allowed)
                 for q, v, d, lx in zip(queries, vectors, dense, lexical)]
 

@@ -148,8 +148,10 @@ def terms(text: str) -> set[str]:
 def numbers(text: str) -> set[str]:
     """The figures a text states: numbers (number words as digits) and Chinese numerals before a unit
     ("三个月", "十八周岁"). An answer may not state a figure its span lacks."""
-    # clause labels are not figures: "(4)", "(a)", and a list number opening the text ("2. Each test ...")
-    flat = re.sub(r"\(\w{1,4}\)|^\s*\d{1,3}\.\s", " ", normalize(MARKER.sub(" ", text)))
+    # clause labels are not figures: "(4)", "(a)", and a list number opening the text ("2. Each test ...");
+    # nor is an amendment's footnote number before its bracketed words ("that State 2 [or Union territory]")
+    flat = re.sub(r"\(\w{1,4}\)|^\s*\d{1,3}\.\s|\b\d{1,2}\s?(?=\[[^\]]*[^\W\d][^\]]*\])", " ",
+                  normalize(MARKER.sub(" ", text)))
     return set(re.findall(r"\d+(?:[.,/]\d+)*", flat)) | set(ZH_FIGURE.findall(flat))
 
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from assistant.aliases import with_aliases
 from assistant.prompts import REFUSALS, refusal_for
 from assistant.text import (
     HAN,
@@ -140,7 +141,7 @@ def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", ga
     refused = is_refusal(draft)
     model_lead, body = ("", "") if refused else leads.strip_lead(draft.strip())
     seen: set[str] = set()
-    relevance = Relevance(question, hits, similarity)
+    relevance = Relevance(with_aliases(question), hits, similarity)  # on point in the statute's words too
     sentences = finished(split_sentences(body), cut)
     checks = on_point(relevance, [check_sentence(s, hits, seen) for s in sentences], gate)
     if gate.evidence and not any(c.served for c in checks):

@@ -38,10 +38,23 @@ def heading(text: str) -> str:
     state nothing, so they are context, never a span."""
     lines = text.strip().split("\n")
     count = 0
-    while count < min(3, len(lines) - 1) and len(lines[count].split()) <= 15 \
-            and not re.search(r"[.。;；:：]$", lines[count].strip()):
+    while count < min(3, len(lines) - 1) and _heading_line(lines[count].strip(), first=count == 0):
         count += 1
     return "\n".join(lines[:count])
+
+
+CLAUSE_LABEL = re.compile(r"^(?:\(\w{1,4}\)|\d{1,3}\.|[a-z]\))\s")  # "(1) ...", "(a) ...", "2. ...", "a) ..."
+PROVISION_LABEL = re.compile(r"^(?:Art\.|Article|Section|Sec\.|§|Rule|Regulation|Schedule|第)", re.IGNORECASE)
+
+
+def _heading_line(line: str, first: bool) -> bool:
+    """A short line with no closing stop that does not open a clause ("(1) Seats shall be reserved ... for —"
+    is body); the first line may be a long title when it opens with the provision's label ("Art. 330
+    Reservation of seats for Scheduled Castes and Scheduled Tribes in the House of the People")."""
+    if re.search(r"[.。;；:：]$", line) or CLAUSE_LABEL.match(line):
+        return False
+    words = len(line.split())
+    return words <= 15 or (first and words <= 40 and bool(PROVISION_LABEL.match(line)))
 
 
 def spans(text: str) -> list[str]:

@@ -153,3 +153,32 @@ def test_e5_embeds_chinese_and_finds_the_article(tmp_path):
     build_index(tmp_path / "e5", passages, e5)
     retriever = Retriever(open_index(tmp_path / "e5", "e5"), e5, Settings(home=tmp_path, k=1))
     assert retriever.search("我想离婚应该怎么办", mode="dense")[0].passage == passages[2]
+
+
+# The Constitution's own words for the Houses: a lawyer says "Lok Sabha", Art. 83 says "House of the People".
+TERMS = {
+    "Art. 83": "The House of the People, unless sooner dissolved, shall continue for five years from the date "
+    "appointed for its first meeting and no longer and the expiration of the said period of five years shall operate "
+    "as a dissolution of the House: Provided that the said period may, while a Proclamation of Emergency is in "
+    "operation, be extended by Parliament by law for a period not exceeding one year at a time and not extending in "
+    "any case beyond a period of six months after the Proclamation has ceased to operate.",
+    "Art. 172": "Every Legislative Assembly of every State, unless sooner dissolved, shall continue for five years "
+    "from the date appointed for its first meeting and no longer and the expiration of the said period of five years "
+    "shall operate as a dissolution of the Assembly: Provided that the said period may, while a Proclamation of "
+    "Emergency is in operation, be extended by Parliament by law for a period not exceeding one year at a time.",
+    "Art. 250": "Notwithstanding anything in this Chapter, Parliament shall, while a Proclamation of Emergency is in "
+    "operation, have power to make laws for the whole or any part of the territory of India with respect to any of "
+    "the matters enumerated in the State List.",
+}
+
+
+def test_a_lay_name_for_a_house_finds_the_article_that_uses_the_statute_s_name(minilm, articles, tmp_path, monkeypatch):
+    import assistant.retrieve
+
+    extra = [make_passage("in/coi", len(articles) + i, label, text) for i, (label, text) in enumerate(TERMS.items())]
+    build_index(tmp_path / "index", articles + extra, minilm, chunker_version="test")
+    retriever = Retriever(open_index(tmp_path / "index", "minilm"), minilm, Settings(home=tmp_path, k=5))
+    question = "Can Parliament extend the term of the Lok Sabha during an emergency?"
+    assert retriever.search(question)[0].passage.cite.endswith("Art. 83")
+    monkeypatch.setattr(assistant.retrieve, "with_aliases", lambda q: q)  # the question's words alone
+    assert not retriever.search(question)[0].passage.cite.endswith("Art. 83")

@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "assistant"
 
 LAYERS = [
-    {"types", "errors", "settings", "text", "pinpoint", "cores"},  # base
+    {"types", "errors", "settings", "text", "pinpoint", "cores", "aliases"},  # base
     {"chunking", "provisions", "graph", "prompts"},  # pure rules
     {"corpus", "verify"},  # readers (chunk structure from text) and the checks on a draft
     {"embed", "index", "generate"},  # models and storage

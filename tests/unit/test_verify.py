@@ -111,6 +111,9 @@ def test_invented_figures_and_loose_claims_are_not_served(hits):
     assert numbers("within twenty-four hours, 三个月, 6 years") == {"24", "三", "6"}
     assert numbers("禁止有配偶者與第三人間發生性行為，依第十九条") == set()  # ordinals are not figures
     assert numbers("2. Each test shall cover (a) critical functions.") == set()  # clause labels are not figures
+    # an amendment's footnote number before its bracketed words is not a figure; the words may state one
+    assert numbers("the total number of seats allotted to that State 2 [or Union territory]") == set()
+    assert numbers("who is not less than 1 [eighteen years] of age") == {"18"}
     assert numbers("Each test is due within 3 years. 2.") == {"3", "2"}
     assert asks_figure("補償金是依公告現值加幾成計算？") and not asks_figure("房東可以隨時調漲房租嗎？")
 
@@ -246,6 +249,12 @@ def test_a_heading_is_context_never_a_quoted_span():
     assert heading(text).startswith("Art. 128 Attendance") and not any("Attendance" in s for s in spans(text))
     assert heading("第五条\n县级以上人民政府劳动行政部门建立三方机制。") == "第五条"
     assert heading("No person shall be deprived of his life.") == ""
+    # a long title opening with its label is a heading; a clause opening "(1)" is body, even without a stop
+    art330 = ("Art. 330 Reservation of seats for Scheduled Castes and Scheduled Tribes in the House of the People\n"
+              "(1) Seats shall be reserved in the House of the People for —\n\n(a) the Scheduled Castes;")
+    assert heading(art330).endswith("House of the People") and spans(art330)[0].startswith("(1) Seats")
+    assert heading("Art. 85 Sessions of Parliament\n(1) Seats shall be reserved for —\n(a) the Castes;") == (
+        "Art. 85 Sessions of Parliament")
 
 
 def test_a_law_named_in_the_cite_does_not_anchor_a_swapped_subject():
