@@ -276,8 +276,9 @@ GRID = {"en": [(1.0, 0.0, 0.0, steps(0.3, 0.7, 0.05), (0.0, NEVER), (None,)),
                (1.0, 0.5, 0.5, steps(1.0, 1.6, 0.05), (0.0, 0.2, NEVER), (None, *steps(0.8, 1.2, 0.1)))],
         "zh": [(1.0, 0.0, 0.0, steps(0.05, 0.5, 0.05), (0.0, NEVER), (None,)),
                (0.0, 1.0, 0.0, steps(0.88, 0.96, 0.01), (0.0, NEVER), (None,)),
-               (0.5, 1.0, 0.0, steps(0.9, 1.1, 0.02), (0.0, NEVER), (None, *steps(0.86, 1.0, 0.02))),
-               (0.5, 1.0, 0.5, steps(1.3, 1.6, 0.02), (0.0, NEVER), (None,))]}
+               (0.5, 1.0, 0.0, steps(0.9, 1.1, 0.02), (0.0, NEVER), (None, *steps(0.86, 1.0, 0.02)))]}
+# A Chinese shape with retrieval 0.5 (thresholds 1.3 to 1.6) was tried on 2026-12-06 and left out: ahead by 0.02
+# on the objective, but its CV refusal estimate (85%) fell under the 90% bar (docs/RESULTS.md).
 
 
 def stored_records(folder: Path = BENCH_DIR / "sections" / "faithful") -> list[dict]:

@@ -118,8 +118,8 @@ class Relevance:
         return self.hits[anchor.n - 1].score / top if top > 0 else 0.0
 
     def score(self, anchor: Anchor, gate: Gate) -> float:
-        return (gate.lexical * self.lexical(anchor) + (gate.cosine * self.cosine(anchor.span) if gate.dense else 0.0)
-                + (gate.retrieval * self.retrieval(anchor) if gate.retrieval else 0.0))
+        return (gate.lexical * self.lexical(anchor) + gate.retrieval * self.retrieval(anchor)
+                + (gate.cosine * self.cosine(anchor.span) if gate.dense else 0.0))  # cosines only when weighted
 
     def holds(self, anchor: Anchor, gate: Gate, quoted: bool = False) -> bool:
         """On point: a span of a provision the question names by citation ("Article 21"), or one scoring the
@@ -133,9 +133,10 @@ class Relevance:
         """The best on-point span; over a model's refusal, only one scoring `gate.override`. When the question
         names a provision that was retrieved ("Under Article 83, ..."), only that provision's spans compete:
         a neighbour's clause scoring higher (Art. 172, the same rule for State assemblies) is not its answer."""
-        named = [a for a in self.candidates() if self.hits[a.n - 1].named]
+        candidates = self.candidates()
+        named = [a for a in candidates if self.hits[a.n - 1].named]
         best, key = None, None
-        for found in named or self.candidates():
+        for found in named or candidates:
             score = self.score(found, gate)
             if not self.holds(found, gate) or (refused and score < gate.override):
                 continue
