@@ -43,9 +43,12 @@ NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split()) if n >= 2}
 NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
-                     "ninety": "90", "hundred": "100", "thousand": "1000", "twenty-four": "24", "half": "1/2",
+                     "ninety": "90", "hundred": "100", "thousand": "1000", "half": "1/2",
                      "one-third": "1/3", "two-thirds": "2/3", "one-half": "1/2", "one-fourth": "1/4"})
 NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+# "thirty-five" is 35, not 30 and 5
+UNITS = "one two three four five six seven eight nine".split()
+TENS_UNITS = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](" + "|".join(UNITS) + r")\b")
 # a Chinese numeral before a unit; not an ordinal (第三人 "a third party", 第十条 "Article 10")
 ZH_FIGURE = re.compile(r"(?<![第零一二两三四五六七八九十百千万亿半])[零一二两三四五六七八九十百千万亿半]+"
                        r"(?=[个年月日天岁周倍元次人项%]|以上|以下|以内)")
@@ -103,6 +106,7 @@ def traditional(text: str) -> str:
 def normalize(text: str) -> str:
     """NFKC, Simplified Chinese, lower case, English number words as digits ("six" -> "6")."""
     flat = simplified(unicodedata.normalize("NFKC", text)).lower()
+    flat = TENS_UNITS.sub(lambda m: str(int(NUMBER_WORDS[m.group(1)]) + UNITS.index(m.group(2)) + 1), flat)
     return NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(0)], flat)
 
 

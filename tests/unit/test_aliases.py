@@ -1,4 +1,4 @@
-"""Lay names of the Houses and offices, read in the statute's words too (assistant.aliases)."""
+"""Lay names and words, read in the statute's words too (assistant.aliases)."""
 from assistant.aliases import with_aliases
 from assistant.types import Hit
 from assistant.verify.relevance import Gate, Relevance
@@ -14,6 +14,15 @@ def test_the_statute_s_name_is_appended_once_and_only_when_missing():
     assert with_aliases("When can President’s Rule be imposed?").endswith("(failure of constitutional machinery in States)")
     assert with_aliases("Does the news media have rights?") == "Does the news media have rights?"  # "ews" inside a word
     assert with_aliases("民法典第十条") == "民法典第十条"
+
+
+def test_lay_words_and_abbreviations_get_the_statute_s_words():
+    assert with_aliases("Can a company fire its DPO?") == "Can a company fire its DPO? (dismiss; data protection officer)"
+    assert with_aliases("Can MLAs be arrested?").endswith("(members of the Legislative Assembly)")  # not "MLA"'s
+    assert with_aliases("Is bonded labour banned?").endswith("(forced labour)")
+    assert with_aliases("Who reports a data breach?").endswith("(personal data breach)")
+    assert with_aliases("Who reports a personal data breach?") == "Who reports a personal data breach?"
+    assert with_aliases("Is a firearm licence needed?") == "Is a firearm licence needed?"  # "fire" inside a word
 
 
 def test_a_clause_in_the_statute_s_words_is_on_point_for_the_lay_name():

@@ -109,6 +109,8 @@ def test_invented_figures_and_loose_claims_are_not_served(hits):
         verdict = check("q", draft, hits)
         assert verdict.refused and not verdict.citations, draft
     assert numbers("within twenty-four hours, 三个月, 6 years") == {"24", "三", "6"}
+    assert numbers("has completed the age of thirty-five years") == {"35"}  # not 30 and 5
+    assert numbers("within twenty one days, thirty years") == {"21", "30"}
     assert numbers("禁止有配偶者與第三人間發生性行為，依第十九条") == set()  # ordinals are not figures
     assert numbers("2. Each test shall cover (a) critical functions.") == set()  # clause labels are not figures
     # an amendment's footnote number before its bracketed words is not a figure; the words may state one
