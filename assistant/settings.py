@@ -64,8 +64,9 @@ class Settings(BaseModel):
     openai_base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server (vLLM, llama.cpp).")
     openai_model: str = Field("legal-assistant", description="Model (or LoRA adapter) name served by that server.")
     max_new_tokens: int = Field(
-        64, ge=1, le=4096, description="Longest draft, in tokens. Only anchored sentences are served; on the labelled "
-        "dev questions a draft of 256 tokens served nothing that its first 32 did not (bench/faithful.py).")
+        32, ge=1, le=4096, description="Longest draft, in tokens. Only anchored sentences are served, and a draft's "
+        "unfinished last sentence is dropped; on the dev and tuning questions drafts cut at 32 tokens served the same "
+        "or better answers than at 64 or 256, in half the time (docs/RESULTS.md).")
     batch: int = Field(
         2, ge=1, le=16, description="Questions of a file (faq) whose drafts the model decodes together; 1: one at a "
         "time. On 2 cores a pair takes little longer than one answer (bench/generation.py, FAQ throughput).")

@@ -253,7 +253,7 @@ BENCHMARK = register(Benchmark(
            "less wrong pinpoints served plus unanswerable refused: a conservative choice, which raised refusals "
            "and lowered the answer rate. Three serving rules of an earlier run (headings are not spans, a "
            "paraphrase needs every term, a cite lends only its numbers) were added after reading served answers "
-           "of both splits. Drafts stop at 64 tokens (Settings.max_new_tokens). 'Wrong' and 'off point' are hand"
+           "of both splits. Drafts stop at 32 tokens (Settings.max_new_tokens). 'Wrong' and 'off point' are hand"
            " labels of every served sentence (bench/data/faithful_labels.jsonl). See bench/faithful.py for each "
            "row's definition."),
 ))
