@@ -25,7 +25,8 @@ as the project's does (on this shared CPU, 2 torch threads called from the main 
 Ratio = median project / median raw on the same threads.
 
 FAQ throughput: `answer_file` over all 50 rows of corpus/faq/sample_faq.csv with the default settings
-(Settings(): its engine, qwen-0.5b, shipped adapter, k=5, 64 new tokens at most, drafts decoded `batch` = 2
+(Settings(): its engine, qwen-0.5b, shipped adapter, k=5, `max_new_tokens` (32 since 2026-12-06 22:11; the
+FAQ figures in bench/RESULTS.md were measured at 64) new tokens at most, drafts decoded `batch` = 2
 at a time) on the india index, model and verification's embedder loaded first (quick: 3 rows;
 BENCH_GENERATION_FAQ_ROWS=N for another count, 0 skips it); then the same rows one draft at a time (batch 1),
 and the count of served answers the two runs share.
