@@ -67,6 +67,10 @@ class Settings(BaseModel):
         32, ge=1, le=4096, description="Longest draft, in tokens. Only anchored sentences are served, and a draft's "
         "unfinished last sentence is dropped; on the dev and tuning questions drafts cut at 32 tokens served the same "
         "or better answers than at 64 or 256, in half the time (docs/RESULTS.md).")
+    decoding: Literal["quotes", "free"] = Field(
+        "quotes", description="'quotes': where no adapter answers (the base model, outside the adapter's languages), "
+        "the torch engine lets the model write only runs of the passages' own tokens, so its draft is a quote "
+        "(assistant/generate/copying.py); 'free': any token. Other engines decode freely.")
     batch: int = Field(
         2, ge=1, le=16, description="Questions of a file (faq) whose drafts the model decodes together; 1: one at a "
         "time. On 2 cores a pair takes little longer than one answer (bench/generation.py, FAQ throughput).")

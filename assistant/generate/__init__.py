@@ -49,4 +49,4 @@ def get_generator(settings: Settings) -> Generator:
         return LlamaCppGenerator.load(settings.model, settings.cache_dir(), adapter)
     from assistant.generate.hf import HFGenerator
 
-    return HFGenerator.load(settings.model, settings.cache_dir(), adapter)
+    return HFGenerator.load(settings.model, settings.cache_dir(), adapter, quotes=settings.decoding == "quotes")

@@ -72,19 +72,21 @@ def _ids(value) -> list[int]:
 
 class HFGenerator:
     def __init__(self, model, tokenizer, name: str, adapter: str = "", languages: frozenset[str] | None = None,
-                 threads: int | None = None):
+                 threads: int | None = None, quotes: bool = False):
         self.model, self.tokenizer = model, tokenizer
         self.threads = threads  # torch threads per answer; None: the physical cores not busy at its start
         self.name, self.adapter = name, adapter
         self.languages = languages  # the adapter's scope; None: every question
+        self.quotes = quotes  # quote-only decoding where no adapter answers (assistant/generate/copying.py)
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, name: str, cache_dir: Path, adapter: Path | None = None, dtype: str | None = None) -> "HFGenerator":
+    def load(cls, name: str, cache_dir: Path, adapter: Path | None = None, dtype: str | None = None,
+             quotes: bool = False) -> "HFGenerator":
         """The model in `dtype` (default: bf16 where the CPU has bf16 instructions, else fp32), warmed up."""
         model, tokenizer = load_model(name, cache_dir, adapter, dtype or answering_dtype())
         fold_head_input(model)
-        generator = cls(model, tokenizer, name, str(adapter) if adapter else "", scope.languages(adapter))
+        generator = cls(model, tokenizer, name, str(adapter) if adapter else "", scope.languages(adapter), quotes=quotes)
         generator.warm_up()
         return generator
 
@@ -95,6 +97,19 @@ class HFGenerator:
     def adapter_for(self, messages: list[dict]) -> str:
         """The adapter that answers these messages: "" when their question is outside its languages."""
         return scope.answering(self.adapter, self.languages, messages)
+
+    def _quoting(self, batch: list[list[dict]], inputs: dict) -> list:
+        """[QuoteOnly] where `quotes` is on, no adapter answers these conversations and each holds passages
+        (assistant/generate/copying.py); else [] (free decoding)."""
+        if not self.quotes or any(self.adapter_for(m) for m in batch):
+            return []
+        from assistant.generate.copying import QuoteOnly, passages_of
+
+        passages = [passages_of(m) for m in batch]
+        if not all(passages) or "inputs_embeds" in inputs:
+            return []
+        ends = set(_ids(self.model.generation_config.eos_token_id)) | set(_ids(self.tokenizer.eos_token_id))
+        return [QuoteOnly(self.tokenizer, passages, inputs["input_ids"].shape[1], sorted(ends))]
 
     def _inputs(self, messages: list[dict]) -> dict:
         return self.tokenizer.apply_chat_template(
@@ -112,7 +127,7 @@ class HFGenerator:
                 runner, inputs, _ = (self.model.get_base_model(), inputs, 0) if plain else generation_call(self.model, inputs)
                 runner.generate(
                     **inputs, max_new_tokens=max_new_tokens, do_sample=False, streamer=pieces,
-                    stopping_criteria=[_StopWhen(stop)],
+                    stopping_criteria=[_StopWhen(stop)], logits_processor=self._quoting([messages], inputs),
                     pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
                 )
         except Exception as exc:  # handed to the reading thread, which raises it
@@ -145,6 +160,7 @@ class HFGenerator:
             runner, inputs, skip = (self.model.get_base_model(), inputs, inputs["input_ids"].shape[1]) if plain \
                 else generation_call(self.model, inputs)
             out = runner.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
+                                  logits_processor=self._quoting(batch, inputs),
                                   pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
         drafts = []
         for row in out[:, skip:].tolist():

@@ -93,3 +93,21 @@ def test_drafts_decoded_together_match_lone_answers(smol):
     together = smol.draft_many([MESSAGES, other], 16)
     assert [d.text for d in together] == ["".join(p) for p in alone]
     assert [d.tokens for d in together] == [len(p) for p in alone]
+
+
+def test_quote_only_drafts_are_runs_of_one_passage(smol):
+    from assistant.prompts import build_messages
+    from assistant.types import Hit
+    from tests.conftest import make_passage
+
+    texts = ["No person shall be deprived of his life or personal liberty except according to procedure established "
+             "by law.", "(1) The State shall not deny to any person equality before the law."]
+    hits = [Hit(make_passage("in/coi", i, f"Art. {n}", t), 1.0) for i, (n, t) in enumerate(zip((21, 14), texts), 1)]
+    messages = build_messages("Can the State take a person's life?", hits)
+    quoting = HFGenerator(smol.model, smol.tokenizer, "smollm2", quotes=True)
+    streamed = "".join(quoting.stream(messages, 24)).strip()
+    drafted = quoting.draft_many([messages, messages], 24)[0].text.strip()
+    assert streamed and any(streamed in t for t in texts), streamed
+    assert drafted and any(drafted in t for t in texts), drafted
+    free = "".join(smol.stream(messages, 24)).strip()  # quotes off: the model's own words
+    assert not any(free in t for t in texts), free
