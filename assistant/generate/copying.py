@@ -15,19 +15,7 @@ from typing import Sequence
 
 from transformers import LogitsProcessor
 
-from assistant.prompts import QUESTION_MARK
-
-PASSAGES_MARK = "Passages (quoted data):\n"
 MIN_TOKENS = 4  # the draft may end (end-of-sequence) only after this many tokens
-
-
-def passages_of(messages: Sequence[dict]) -> list[str]:
-    """The passage texts of a prompt made by `assistant.prompts.build_messages` ([] for any other prompt)."""
-    last = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
-    if PASSAGES_MARK not in last or QUESTION_MARK not in last:
-        return []
-    body = last.partition(PASSAGES_MARK)[2].rpartition(QUESTION_MARK)[0]
-    return [block.partition("\n")[2] for block in re.split(r"\n\n(?=\[\d+\] )", body) if block.strip()]
 
 
 def starts(pieces: Sequence[str]) -> list[int]:

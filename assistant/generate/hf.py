@@ -103,7 +103,8 @@ class HFGenerator:
         (assistant/generate/copying.py); else [] (free decoding)."""
         if not self.quotes or any(self.adapter_for(m) for m in batch):
             return []
-        from assistant.generate.copying import QuoteOnly, passages_of
+        from assistant.generate.copying import QuoteOnly
+        from assistant.prompts import passages_of
 
         passages = [passages_of(m) for m in batch]
         if not all(passages) or "inputs_embeds" in inputs:

@@ -2,8 +2,8 @@
 a quote may start, and the mask that keeps a draft on one passage's own tokens."""
 import torch
 
-from assistant.generate.copying import MIN_TOKENS, QuoteOnly, passages_of, starts
-from assistant.prompts import build_messages
+from assistant.generate.copying import MIN_TOKENS, QuoteOnly, starts
+from assistant.prompts import build_messages, passages_of
 from assistant.types import Hit
 from tests.conftest import make_passage
 
