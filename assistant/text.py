@@ -141,9 +141,17 @@ def split_sentences(text: str, keep_spacing: bool = False) -> list[str]:
     return sentences if keep_spacing else [s.strip() for s in sentences if s.strip()]
 
 
+def ends_sentence(text: str) -> bool:
+    """The text ends a sentence: a stop (and any closing quote or bracket) not after an abbreviation."""
+    text = text.rstrip()
+    return bool(re.search(r"[.!?。！？][\"”」』）)]?$", text)) and not _NOT_AN_END.search(text)
+
+
 def terms(text: str) -> set[str]:
+    """Content terms: English words singular and cut to six letters ("Judges" and "judge" meet, as do
+    "appoints" and "appointed"), and CJK character bigrams."""
     text = normalize(MARKER.sub(" ", text))
-    found = {w[:6] for w in WORD.findall(CJK_RUN.sub(" ", text)) if w not in STOP}
+    found = {singular(w)[:6] for w in WORD.findall(CJK_RUN.sub(" ", text)) if w not in STOP}
     for run in CJK_RUN.findall(text):
         found.update(g for g in (run[i : i + 2] for i in range(max(len(run) - 1, 1))) if not CJK_STOP & set(g))
     return found

@@ -141,7 +141,7 @@ def record(item: dict, answer, seconds: float) -> dict:
     retrieved = {h.passage.id for h in answer.hits}
     return {
         **item, "refused": answer.refused, "answer": answer.text, "lead": answer.lead, "reason": answer.reason,
-        "draft": answer.draft, "seconds": round(seconds, 2), "served": served_sentences(answer),
+        "draft": answer.draft, "tokens": int(answer.timings.get("tokens", 0)), "seconds": round(seconds, 2), "served": served_sentences(answer),
         "citations": [{"cite": c.cite, "quote": c.quote, "retrieved": c.passage_id in retrieved,
                        "gold": matches_gold(c.cite, item["gold"])} for c in answer.citations],
         "checks": answer.checks, "hits": [h.passage.cite for h in answer.hits],
@@ -318,8 +318,12 @@ def rechecked(record: dict, found: tuple, gate) -> dict:
 
     if not record["draft"]:
         return record
+    from assistant.settings import Settings
+
     hits, similarity = found
-    verdict = check(record["question"], record["draft"], hits, gate=gate, similarity=similarity if gate.dense else None)
+    cut = record.get("tokens", 0) >= Settings().max_new_tokens  # as served (records before 2026-12-07 lack it)
+    verdict = check(record["question"], record["draft"], hits, gate=gate, similarity=similarity if gate.dense else None,
+                    cut=cut)
     return {**record, "refused": verdict.refused, "lead": verdict.lead,
             "served": [c.sentence for c in verdict.checks if c.served],
             "citations": [{"cite": c.cite, "quote": c.quote, "retrieved": True, "gold": matches_gold(c.cite, record["gold"])}

@@ -1,6 +1,7 @@
 """Quote-only decoding (issue 21, item 3): the model may write only a run of the retrieved passages' own
 tokens, starting where a sentence or clause of a passage starts, so every draft it writes is a quote of one
-passage; verification (assistant/verify/) then checks it as any draft, and the on-point gate decides whether
+passage, and it ends with the first sentence it finishes (verification finishes a quote the token limit
+cut; assistant/verify/). Verification then checks it as any draft, and the on-point gate decides whether
 it is served. The model still chooses which passage and where; it can no longer write "Yes, ... can ..."
 over a clause that says "shall not".
 
@@ -15,6 +16,8 @@ from typing import Sequence
 
 from transformers import LogitsProcessor
 
+from assistant.text import ends_sentence
+
 MIN_TOKENS = 4  # the draft may end (end-of-sequence) only after this many tokens
 
 
@@ -27,9 +30,11 @@ def starts(pieces: Sequence[str]) -> list[int]:
 
 class QuoteOnly(LogitsProcessor):
     """Masks every token that would not continue a run of some passage's tokens; one state per batch row (a
-    row's prompt may hold other passages). A row with nothing left to copy may only end."""
+    row's prompt may hold other passages). A row with nothing left to copy, or that has finished a sentence,
+    may only end."""
 
     def __init__(self, tokenizer, passages: Sequence[Sequence[str]], prompt_length: int, ends: Sequence[int]):
+        self.tokenizer = tokenizer
         self.ends = set(ends)  # the tokens that end a draft
         self.prompt_length = prompt_length
         self.tokens, self.states = [], []
@@ -50,6 +55,8 @@ class QuoteOnly(LogitsProcessor):
                 last = int(input_ids[row, -1])
                 self.states[row] = [(p, j + 1) for p, j in self.states[row] if j < len(seqs[p]) and seqs[p][j] == last]
             allowed = {seqs[p][j] for p, j in self.states[row] if j < len(seqs[p])}
+            if written >= MIN_TOKENS and ends_sentence(self.tokenizer.decode(input_ids[row, self.prompt_length:].tolist())):
+                allowed = set()
             if written >= MIN_TOKENS or not allowed:
                 allowed |= self.ends
             mask[row, sorted(allowed)] = 0

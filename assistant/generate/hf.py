@@ -99,14 +99,16 @@ class HFGenerator:
         return scope.answering(self.adapter, self.languages, messages)
 
     def _quoting(self, batch: list[list[dict]], inputs: dict) -> list:
-        """[QuoteOnly] where `quotes` is on, no adapter answers these conversations and each holds passages
+        """[QuoteOnly] over the passages' bodies (a heading names the provision and states nothing, so it is
+        never quoted) where `quotes` is on, no adapter answers these conversations and each holds passages
         (assistant/generate/copying.py); else [] (free decoding)."""
         if not self.quotes or any(self.adapter_for(m) for m in batch):
             return []
         from assistant.generate.copying import QuoteOnly
         from assistant.prompts import passages_of
+        from assistant.verify.anchor import body
 
-        passages = [passages_of(m) for m in batch]
+        passages = [[body(text) for text in passages_of(m)] for m in batch]
         if not all(passages) or "inputs_embeds" in inputs:
             return []
         ends = set(_ids(self.model.generation_config.eos_token_id)) | set(_ids(self.tokenizer.eos_token_id))

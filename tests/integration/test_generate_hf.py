@@ -81,7 +81,9 @@ def test_the_output_layer_gets_its_input_with_fresh_strides(cache_dir):
 
 def test_bf16_keeps_the_fp32_answer_on_a_short_prompt(smol, cache_dir):
     bf16 = HFGenerator.load("smollm2", cache_dir, dtype="bfloat16")
-    assert "".join(bf16.stream(MESSAGES, 8)) == "".join(smol.stream(MESSAGES, 8))
+    # the first tokens agree; later ones may part where two candidates are within bf16 rounding of each other,
+    # and where depends on the CPU's kernels (on an AMD EPYC, token 8: "fundamental right" against "... human")
+    assert "".join(bf16.stream(MESSAGES, 6)) == "".join(smol.stream(MESSAGES, 6))
 
 
 
@@ -100,8 +102,9 @@ def test_quote_only_drafts_are_runs_of_one_passage(smol):
     from assistant.types import Hit
     from tests.conftest import make_passage
 
-    texts = ["No person shall be deprived of his life or personal liberty except according to procedure established "
-             "by law.", "(1) The State shall not deny to any person equality before the law."]
+    texts = ["Art. 21 Protection of life and personal liberty\nNo person shall be deprived of his life or personal "
+             "liberty except according to procedure established by law.",
+             "Art. 14 Equality before law\n(1) The State shall not deny to any person equality before the law."]
     hits = [Hit(make_passage("in/coi", i, f"Art. {n}", t), 1.0) for i, (n, t) in enumerate(zip((21, 14), texts), 1)]
     messages = build_messages("Can the State take a person's life?", hits)
     quoting = HFGenerator(smol.model, smol.tokenizer, "smollm2", quotes=True)
@@ -109,5 +112,6 @@ def test_quote_only_drafts_are_runs_of_one_passage(smol):
     drafted = quoting.draft_many([messages, messages], 24)[0].text.strip()
     assert streamed and any(streamed in t for t in texts), streamed
     assert drafted and any(drafted in t for t in texts), drafted
+    assert not any(w in streamed + drafted for w in ("Protection", "Equality")), "a heading is never quoted"
     free = "".join(smol.stream(messages, 24)).strip()  # quotes off: the model's own words
     assert not any(free in t for t in texts), free

@@ -46,5 +46,16 @@ def test_the_draft_may_only_continue_a_run_of_a_passage():
     assert allowed(quote, "ab") == {"."}
     assert MIN_TOKENS == 4
     assert allowed(quote, "ab.") == {" "}  # 3 tokens written: too soon to end
-    assert allowed(quote, "ab. ") == {"c", "END"}
-    assert allowed(quote, "ab. cd") == {"END"}  # nothing left to copy: it may only end
+    assert allowed(quote, "ab. ") == {"END"}  # a sentence finished: the quote ends there
+    assert allowed(walked(["abcd e. f"], "abcd e"), "abcd e") == {"END", "."}
+    assert allowed(walked(["abcd e. f"], "abcd e."), "abcd e.") == {"END"}
+    assert allowed(walked(["see Art. 5 now. x"], "see Art."), "see Art.") == {"END", " "}  # an abbreviation
+    assert allowed(walked(["ab cd"], "ab cd"), "ab cd") == {"END"}  # nothing left to copy: it may only end
+
+
+def walked(passages: list[str], written: str) -> QuoteOnly:
+    """A processor that has seen `written` but its last letter, one step at a time, as generation does."""
+    quote = QuoteOnly(Letters(), [passages], prompt_length=2, ends=[0])
+    for i in range(len(written)):
+        allowed(quote, written[:i])
+    return quote
