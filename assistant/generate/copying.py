@@ -1,7 +1,7 @@
 """Quote-only decoding (issue 21, item 3): the model may write only a run of the retrieved passages' own
 tokens, starting where a sentence or clause of a passage starts, so every draft it writes is a quote of one
-passage, and it ends with the first sentence it finishes (verification finishes a quote the token limit
-cut; assistant/verify/). Verification then checks it as any draft, and the on-point gate decides whether
+passage, and it ends with the first sentence it finishes (a quote the token limit cuts loses its unfinished
+sentence, as any draft does). Verification (assistant/verify/) then checks it as any draft, and the on-point gate decides whether
 it is served. The model still chooses which passage and where; it can no longer write "Yes, ... can ..."
 over a clause that says "shall not".
 

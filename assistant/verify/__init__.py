@@ -36,7 +36,7 @@ from assistant.text import (
 )
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
-from assistant.verify.anchor import Anchor, anchor, completion, window
+from assistant.verify.anchor import Anchor, anchor, window
 from assistant.verify.polarity import keeps_polarity
 from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 
@@ -121,13 +121,12 @@ def on_point(relevance: Relevance, checks: list[SentenceCheck], gate: Gate) -> l
             else SentenceCheck(c.sentence, False, "off point", c.anchor) for c in checks]
 
 
-def finished(sentences: list[str], cut: bool, hits: Sequence[Hit] = ()) -> list[str]:
-    """The drafted sentences, the last one finished from its passage when the draft stopped at the token limit
-    inside a quote (`anchor.completion`), else left out: a quote cut short can say the opposite of its clause
-    ("No person shall be deprived of his life")."""
+def finished(sentences: list[str], cut: bool) -> list[str]:
+    """The drafted sentences less the last when the draft stopped at the token limit before ending it: a
+    quote cut short can say the opposite of its clause ("No person shall be deprived of his life"). Finishing
+    such a quote from its passage instead was tried and lost gold pinpoints (docs/RESULTS.md)."""
     if cut and sentences and not re.search(r"[.!?。！？]\s*(?:\[[^\]]*\]\s*)*$", sentences[-1]):
-        whole = completion(sentences[-1], hits)
-        return sentences[:-1] + ([whole] if whole else [])
+        return sentences[:-1]
     return sentences
 
 
@@ -144,7 +143,7 @@ def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", ga
     model_lead, body = ("", "") if refused else leads.strip_lead(draft.strip())
     seen: set[str] = set()
     relevance = Relevance(with_aliases(question), hits, similarity)  # on point in the statute's words too
-    sentences = finished(split_sentences(body), cut, hits)
+    sentences = finished(split_sentences(body), cut)
     checks = on_point(relevance, [check_sentence(s, hits, seen) for s in sentences], gate)
     if gate.evidence and not any(c.served for c in checks):
         found = relevance.evidence(gate, refused)

@@ -16,12 +16,11 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from assistant.text import MARKER, normalize, numbers, split_sentences, terms
+from assistant.text import normalize, numbers, split_sentences, terms
 from assistant.types import Hit
 
 INSTRUCTION = re.compile(r"ignore (?:all |the )?(?:previous |prior |above )?(?:instructions|rules)|\bsystem:|"
                          r"\b(?:answer|reply|say|state that)\b[^.]{0,40}\b(?:cite|citing)\b|\bcit(?:e|ing) \[\d", re.I)
-MIN_QUOTE = 8  # letters (after `compact`) a run of a passage's words needs to count as a quote of it
 CLAUSE = re.compile(r"(?<=[;:；：,，、])\s*|\s+(?=(?:and|or|but|provided|except|unless)\b)")
 
 
@@ -113,23 +112,8 @@ def anchor(claim: str, hits: Sequence[Hit], cited: Sequence[int] = ()) -> Anchor
     best = max(own, key=key) if own else None
     overall = max(candidates, key=key)
     best = best if best is not None and best.coverage >= overall.coverage else overall
-    quoted = len(compact(claim)) >= MIN_QUOTE and compact(claim) in compact(hits[best.n - 1].passage.text)
+    quoted = len(compact(claim)) >= 8 and compact(claim) in compact(hits[best.n - 1].passage.text)
     return Anchor(best.n, best.span, best.coverage, quoted)
-
-
-def completion(cut: str, hits: Sequence[Hit]) -> str | None:
-    """A quote the token limit cut short, finished from its passage: the shortest span holding `cut` word for
-    word, with that passage's marker ("... deprived of his life" -> "No person shall be deprived of his life or
-    personal liberty except according to procedure established by law. [1]"). None when the words are not a
-    quote of some span, are too short to choose one, or lie in two different sentences."""
-    piece = compact(MARKER.sub(" ", cut))
-    if len(piece) < MIN_QUOTE:
-        return None
-    found = sorted((len(span), n, span) for n, hit in enumerate(hits, start=1) for span in spans(hit.passage.text)
-                   if piece in compact(span))
-    if not found or not all(compact(found[0][2]) in compact(span) for _, _, span in found):
-        return None
-    return f"{found[0][2]} [{found[0][1]}]"
 
 
 def window(span: str, wanted: set[str]) -> str:

@@ -333,17 +333,3 @@ def test_a_plural_meets_its_singular_in_the_question_s_terms():
 
     assert terms("Who appoints the judges?") == {"appoin", "judge"} == terms("A Judge shall be appointed")
     assert terms("liberties of citizens") == {"libert", "citize"}
-
-
-def test_a_quote_cut_at_the_token_limit_is_finished_from_its_passage(hits):
-    from assistant.verify import finished
-
-    whole = hits[0].passage.text.strip()  # Art. 21: one sentence
-    assert finished(["No person shall be deprived of his life"], cut=True, hits=hits) == [f"{whole} [1]"]
-    verdict = check("Can a person be deprived of his life?", "No person shall be deprived of his life", hits, cut=True)
-    assert verdict.checks[0].why == "quote" and verdict.citations[0].cite.endswith("Art. 21")
-    assert whole.rstrip(".") in verdict.text
-    # not a quote (a paraphrase), too short to choose a span, or in two sentences: left out as before
-    assert finished(["A person may lose his life"], cut=True, hits=hits) == []
-    assert finished(["No person"], cut=True, hits=hits) == []
-    assert finished(["shall be"], cut=True, hits=hits) == []
