@@ -46,7 +46,8 @@ def get_generator(settings: Settings) -> Generator:
     if settings.engine == "llamacpp":
         from assistant.generate.llamacpp import LlamaCppGenerator
 
-        return LlamaCppGenerator.load(settings.model, settings.cache_dir(), adapter)
+        return LlamaCppGenerator.load(settings.model, settings.cache_dir(), adapter,
+                                      quotes=settings.decoding == "quotes")
     from assistant.generate.hf import HFGenerator
 
     return HFGenerator.load(settings.model, settings.cache_dir(), adapter, quotes=settings.decoding == "quotes")

@@ -11,12 +11,14 @@ base model answers (outside the adapter's languages); the Chinese adapter drafts
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Sequence
 
 from transformers import LogitsProcessor
 
 from assistant.text import ends_sentence
+from assistant.verify.anchor import spans
 
 MIN_TOKENS = 4  # the draft may end (end-of-sequence) only after this many tokens
 
@@ -61,3 +63,11 @@ class QuoteOnly(LogitsProcessor):
                 allowed |= self.ends
             mask[row, sorted(allowed)] = 0
         return scores + mask
+
+
+def quote_grammar(passages: Sequence[str]) -> str:
+    """Quote-only decoding on llama.cpp: a GBNF grammar whose only sentences are the passages' spans (their
+    sentences and the parts between semicolons or colons, headings left out), each word for word; a JSON
+    string literal is a GBNF one."""
+    choices = dict.fromkeys(span for text in passages for span in spans(text))
+    return "root ::= " + " | ".join(json.dumps(span, ensure_ascii=False) for span in choices) + "\n"

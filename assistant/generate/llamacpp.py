@@ -240,8 +240,9 @@ class LlamaCppGenerator:
     engine = "llamacpp"
 
     def __init__(self, server, name: str, adapter: str = "", languages: frozenset[str] | None = None,
-                 lora: Path | None = None, cache_prompt: bool = False):
+                 lora: Path | None = None, cache_prompt: bool = False, quotes: bool = False):
         self._server = server
+        self.quotes = quotes  # quote-only decoding where no adapter answers (a grammar; copying.quote_grammar)
         # True: a request reuses the cached prefix it shares with the one before (the system prompt, a
         # conversation's earlier turns) and skips re-reading it; off by default because the reused prefix
         # changes the arithmetic, so the same messages could give another text than a replay of the record.
@@ -253,13 +254,13 @@ class LlamaCppGenerator:
 
     @classmethod
     def load(cls, name: str, cache_dir: Path, adapter: Path | None = None, n_ctx: int = N_CTX,
-             threads: int | None = None, cache_prompt: bool = False) -> "LlamaCppGenerator":
+             threads: int | None = None, cache_prompt: bool = False, quotes: bool = False) -> "LlamaCppGenerator":
         """`threads`: default the physical cores (SMT siblings only slow llama.cpp's matrix loops down)."""
         _xllamacpp()  # the install hint before any conversion work
         model_file = gguf_path(name, cache_dir)
         lora = lora_gguf(name, Path(adapter), cache_dir) if adapter else None
         server = _server(model_file, lora, n_ctx, threads)
-        return cls(server, name, str(adapter) if adapter else "", scope.languages(adapter), lora, cache_prompt)
+        return cls(server, name, str(adapter) if adapter else "", scope.languages(adapter), lora, cache_prompt, quotes)
 
     def adapter_for(self, messages: list[dict]) -> str:
         """The adapter that answers these messages: "" when their question is outside its languages."""
@@ -270,6 +271,12 @@ class LlamaCppGenerator:
                 "cache_prompt": self.cache_prompt}
         if self.lora is not None:  # unnamed adapters would keep their last scale: always send it
             body["lora"] = [{"id": 0, "scale": 1.0 if self.adapter_for(messages) else 0.0}]
+        if self.quotes and not self.adapter_for(messages):
+            from assistant.generate.copying import quote_grammar
+            from assistant.prompts import passages_of
+
+            if passages := passages_of(messages):
+                body["grammar"] = quote_grammar(passages)
         return body
 
     def _run(self, request: dict, pieces: queue.Queue, stop: threading.Event) -> None:

@@ -164,3 +164,20 @@ def test_adapter_export_writes_the_lora_gguf_llamacpp_loads(lora, tmp_path, caps
     out = tmp_path / "exported.gguf"
     assert cli.main(["adapter", "export", str(folder), "--base", "smollm2", "-o", str(out)]) == 0
     assert check_lora_gguf(out) == 40 and f"wrote {out}" in capsys.readouterr().out
+
+
+def test_quote_only_drafts_are_spans_of_a_passage(smol):
+    from assistant.prompts import build_messages
+    from assistant.types import Hit
+    from tests.conftest import make_passage
+
+    texts = ["Art. 21 Protection of life and personal liberty\nNo person shall be deprived of his life or personal "
+             "liberty except according to procedure established by law.",
+             "Art. 14 Equality before law\n(1) The State shall not deny to any person equality before the law."]
+    hits = [Hit(make_passage("in/coi", i, f"Art. {n}", t), 1.0) for i, (n, t) in enumerate(zip((21, 14), texts), 1)]
+    messages = build_messages("Can the State take a person's life?", hits)
+    assert smol.quotes and "grammar" in smol.request(messages, 48)
+    drafted = "".join(smol.stream(messages, 48)).strip()
+    assert drafted in {t.split("\n", 1)[1] for t in texts}, drafted  # one whole span, word for word
+    free = LlamaCppGenerator(smol._server, "smollm2", quotes=False)  # the same server, quotes off
+    assert "grammar" not in free.request(messages, 48)

@@ -91,6 +91,26 @@ def test_every_request_names_the_lora_scale_by_the_adapters_languages(tmp_path):
     assert everywhere.request(english, 4)["lora"] == [{"id": 0, "scale": 1.0}]
 
 
+def test_quote_only_decoding_sends_a_grammar_of_the_passages_spans(tmp_path):
+    from assistant.generate.copying import quote_grammar
+
+    text = "Art. 14 Equality before law\n(1) The State shall not deny equality; no \"citizen\" shall be barred."
+    passage = Passage(id="p", doc_id="d", text=text, cite="Constitution of India, Art. 14", path=(),
+                      kind="statute", jurisdiction="IN", language="en", title="Constitution of India")
+    english = build_messages("Can the State deny equality?", [Hit(passage, 1.0)])
+    chinese = build_messages("国家可以否认平等吗？", [Hit(passage, 1.0)])
+    grammar = quote_grammar([text])
+    assert grammar == ('root ::= "(1) The State shall not deny equality; no \\"citizen\\" shall be barred." | '
+                       '"(1) The State shall not deny equality;" | "no \\"citizen\\" shall be barred."\n')
+    assert "Equality before" not in grammar  # a heading is never quoted
+    quoting = LlamaCppGenerator(FakeServer([]), "qwen-0.5b", "adapters/qwen", frozenset({"zh"}), tmp_path / "a.gguf",
+                                quotes=True)
+    assert quoting.request(english, 4)["grammar"] == grammar
+    assert "grammar" not in quoting.request(chinese, 4)  # the adapter answers: free
+    assert "grammar" not in quoting.request(MESSAGES, 4)  # no passages in the prompt
+    assert "grammar" not in LlamaCppGenerator(FakeServer([]), "qwen-0.5b").request(english, 4)  # quotes off
+
+
 def test_the_engine_setting_and_the_ask_flag():
     from assistant.cli import make_settings, parser
 
