@@ -69,8 +69,9 @@ class Settings(BaseModel):
         "or better answers than at 64 or 256, in half the time (docs/RESULTS.md).")
     decoding: Literal["quotes", "free"] = Field(
         "quotes", description="'quotes': where no adapter answers (the base model, outside the adapter's languages), "
-        "the torch engine lets the model write only runs of the passages' own tokens, so its draft is a quote "
-        "(assistant/generate/copying.py); 'free': any token. Other engines decode freely.")
+        "the model may write only the passages' own words, so its draft is a quote (assistant/generate/copying.py: "
+        "a logits processor on the torch engine, a grammar of the passages' spans on llama.cpp); 'free': any "
+        "token. The OpenAI-compatible backend decodes freely.")
     batch: int = Field(
         2, ge=1, le=16, description="Questions of a file (faq) whose drafts the model decodes together; 1: one at a "
         "time. On 2 cores a pair takes little longer than one answer (bench/generation.py, FAQ throughput).")
