@@ -326,10 +326,3 @@ def test_a_draft_cut_at_the_token_limit_loses_its_unfinished_sentence(hits):
     assert finished(["用人单位不得扣押劳动者的居民身份证。"], cut=True) == ["用人单位不得扣押劳动者的居民身份证。"]
     assert any(c.sentence.endswith("his life") for c in check("Is life protected?", draft, hits).checks)
     assert not any(c.sentence.endswith("his life") for c in check("Is life protected?", draft, hits, cut=True).checks)
-
-
-def test_a_plural_meets_its_singular_in_the_question_s_terms():
-    from assistant.text import terms
-
-    assert terms("Who appoints the judges?") == {"appoin", "judge"} == terms("A Judge shall be appointed")
-    assert terms("liberties of citizens") == {"libert", "citize"}
