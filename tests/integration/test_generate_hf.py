@@ -97,16 +97,23 @@ def test_drafts_decoded_together_match_lone_answers(smol):
     assert [d.tokens for d in together] == [len(p) for p in alone]
 
 
-def test_quote_only_drafts_are_runs_of_one_passage(smol):
+QUOTE_TEXTS = ["Art. 21 Protection of life and personal liberty\nNo person shall be deprived of his life or personal "
+               "liberty except according to procedure established by law.",
+               "Art. 14 Equality before law\n(1) The State shall not deny to any person equality before the law."]
+
+
+def quote_prompt() -> list[dict]:
+    """A question over two headed articles: what quote-only decoding may copy from (the bodies only)."""
     from assistant.prompts import build_messages
     from assistant.types import Hit
     from tests.conftest import make_passage
 
-    texts = ["Art. 21 Protection of life and personal liberty\nNo person shall be deprived of his life or personal "
-             "liberty except according to procedure established by law.",
-             "Art. 14 Equality before law\n(1) The State shall not deny to any person equality before the law."]
-    hits = [Hit(make_passage("in/coi", i, f"Art. {n}", t), 1.0) for i, (n, t) in enumerate(zip((21, 14), texts), 1)]
-    messages = build_messages("Can the State take a person's life?", hits)
+    hits = [Hit(make_passage("in/coi", i, f"Art. {n}", t), 1.0) for i, (n, t) in enumerate(zip((21, 14), QUOTE_TEXTS), 1)]
+    return build_messages("Can the State take a person's life?", hits)
+
+
+def test_quote_only_drafts_are_runs_of_one_passage(smol):
+    texts, messages = QUOTE_TEXTS, quote_prompt()
     quoting = HFGenerator(smol.model, smol.tokenizer, "smollm2", quotes=True)
     streamed = "".join(quoting.stream(messages, 24)).strip()
     drafted = quoting.draft_many([messages, messages], 24)[0].text.strip()

@@ -13,7 +13,7 @@ from assistant.generate import get_generator
 from assistant.generate.llamacpp import LlamaCppGenerator, _server, check_lora_gguf, lora_gguf
 from assistant.generate.loading import gguf_path, load_model
 from assistant.settings import Settings
-from tests.integration.test_generate_hf import MESSAGES
+from tests.integration.test_generate_hf import MESSAGES, QUOTE_TEXTS, quote_prompt
 
 pytest.importorskip("xllamacpp")
 
@@ -167,17 +167,9 @@ def test_adapter_export_writes_the_lora_gguf_llamacpp_loads(lora, tmp_path, caps
 
 
 def test_quote_only_drafts_are_spans_of_a_passage(smol):
-    from assistant.prompts import build_messages
-    from assistant.types import Hit
-    from tests.conftest import make_passage
-
-    texts = ["Art. 21 Protection of life and personal liberty\nNo person shall be deprived of his life or personal "
-             "liberty except according to procedure established by law.",
-             "Art. 14 Equality before law\n(1) The State shall not deny to any person equality before the law."]
-    hits = [Hit(make_passage("in/coi", i, f"Art. {n}", t), 1.0) for i, (n, t) in enumerate(zip((21, 14), texts), 1)]
-    messages = build_messages("Can the State take a person's life?", hits)
+    messages = quote_prompt()
     assert smol.quotes and "grammar" in smol.request(messages, 48)
     drafted = "".join(smol.stream(messages, 48)).strip()
-    assert drafted in {t.split("\n", 1)[1] for t in texts}, drafted  # one whole span, word for word
+    assert drafted in {t.split("\n", 1)[1] for t in QUOTE_TEXTS}, drafted  # one whole span, word for word
     free = LlamaCppGenerator(smol._server, "smollm2", quotes=False)  # the same server, quotes off
     assert "grammar" not in free.request(messages, 48)
