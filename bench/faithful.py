@@ -141,7 +141,8 @@ def record(item: dict, answer, seconds: float) -> dict:
     retrieved = {h.passage.id for h in answer.hits}
     return {
         **item, "refused": answer.refused, "answer": answer.text, "lead": answer.lead, "reason": answer.reason,
-        "draft": answer.draft, "tokens": int(answer.timings.get("tokens", 0)), "seconds": round(seconds, 2), "served": served_sentences(answer),
+        "draft": answer.draft, "tokens": int(answer.timings.get("tokens", 0)), "seconds": round(seconds, 2),
+        "served": served_sentences(answer),
         "citations": [{"cite": c.cite, "quote": c.quote, "retrieved": c.passage_id in retrieved,
                        "gold": matches_gold(c.cite, item["gold"])} for c in answer.citations],
         "checks": answer.checks, "hits": [h.passage.cite for h in answer.hits],

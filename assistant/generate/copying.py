@@ -1,8 +1,8 @@
 """Quote-only decoding (issue 21, item 3): the model may write only a run of the retrieved passages' own
 tokens, starting where a sentence or clause of a passage starts, so every draft it writes is a quote of one
 passage, and it ends with the first sentence it finishes (a quote the token limit cuts loses its unfinished
-sentence, as any draft does). Verification (assistant/verify/) then checks it as any draft, and the on-point gate decides whether
-it is served. The model still chooses which passage and where; it can no longer write "Yes, ... can ..."
+sentence, as any draft does). Verification (assistant/verify/) then checks it as any draft, and the
+on-point gate decides whether it is served. On llama.cpp the same rule is a grammar (`quote_grammar`). The model still chooses which passage and where; it can no longer write "Yes, ... can ..."
 over a clause that says "shall not".
 
 Measured on the 89 English dev + tuning questions (docs/RESULTS.md): the same answers given (45 of 67), gold
@@ -57,7 +57,8 @@ class QuoteOnly(LogitsProcessor):
                 last = int(input_ids[row, -1])
                 self.states[row] = [(p, j + 1) for p, j in self.states[row] if j < len(seqs[p]) and seqs[p][j] == last]
             allowed = {seqs[p][j] for p, j in self.states[row] if j < len(seqs[p])}
-            if written >= MIN_TOKENS and ends_sentence(self.tokenizer.decode(input_ids[row, self.prompt_length:].tolist())):
+            written_text = self.tokenizer.decode(input_ids[row, self.prompt_length:].tolist())
+            if written >= MIN_TOKENS and ends_sentence(written_text):
                 allowed = set()
             if written >= MIN_TOKENS or not allowed:
                 allowed |= self.ends
@@ -68,6 +69,8 @@ class QuoteOnly(LogitsProcessor):
 def quote_grammar(passages: Sequence[str]) -> str:
     """Quote-only decoding on llama.cpp: a GBNF grammar whose only sentences are the passages' spans (their
     sentences and the parts between semicolons or colons, headings left out), each word for word; a JSON
-    string literal is a GBNF one."""
+    string literal is a GBNF one. "" when the passages hold no span (only orders to the model, say): nothing to quote."""
     choices = dict.fromkeys(span for text in passages for span in spans(text))
+    if not choices:
+        return ""
     return "root ::= " + " | ".join(json.dumps(span, ensure_ascii=False) for span in choices) + "\n"

@@ -275,8 +275,8 @@ class LlamaCppGenerator:
             from assistant.generate.copying import quote_grammar
             from assistant.prompts import passages_of
 
-            if passages := passages_of(messages):
-                body["grammar"] = quote_grammar(passages)
+            if grammar := quote_grammar(passages_of(messages)):
+                body["grammar"] = grammar
         return body
 
     def _run(self, request: dict, pieces: queue.Queue, stop: threading.Event) -> None:
