@@ -25,9 +25,11 @@ MIN_TOKENS = 4  # the draft may end (end-of-sequence) only after this many token
 
 def starts(pieces: Sequence[str]) -> list[int]:
     """Token positions where a quote may start: the passage's first token, a token after one ending a sentence
-    or clause (. ; : — or a line break), and a token opening a clause label "("."""
+    or clause (. ; : — or a line break), and a token opening a clause label " (a)" after a space (the "(1)"
+    of "Article 8(1) applies" opens no clause)."""
     return [j for j, piece in enumerate(pieces)
-            if j == 0 or re.search(r"[.;:—\n]\s*$", pieces[j - 1]) or piece.lstrip().startswith("(")]
+            if j == 0 or re.search(r"[.;:—\n]\s*$", pieces[j - 1])
+            or (piece.lstrip().startswith("(") and (piece[0].isspace() or pieces[j - 1][-1:].isspace()))]
 
 
 class QuoteOnly(LogitsProcessor):

@@ -34,13 +34,16 @@ class Anchor:
 
 def heading(text: str) -> str:
     """The passage's leading heading lines ("Art. 85 Sessions of Parliament", "Art. 21\nProtection of life",
-    "第五条"): up to three short lines without a closing stop, before the body. They name the provision and
-    state nothing, so they are context, never a span."""
+    "第五条"): up to three short lines without a closing stop, before the body, and a title run into the
+    body's first numbered paragraph on the next line ("Art. 82\nRight to compensation and liability 1. Any
+    person ...", as the EU database writes it). They name the provision and state nothing, so they are
+    context, never a span."""
     lines = text.strip().split("\n")
     count = 0
     while count < min(3, len(lines) - 1) and _heading_line(lines[count].strip(), first=count == 0):
         count += 1
-    return "\n".join(lines[:count])
+    title = RUN_IN_TITLE.match(lines[count]) if count and count < len(lines) else None
+    return "\n".join(lines[:count] + ([title.group(0)] if title and len(title.group(0).split()) <= 25 else []))
 
 
 def body(text: str) -> str:
@@ -50,6 +53,7 @@ def body(text: str) -> str:
 
 
 CLAUSE_LABEL = re.compile(r"^(?:\(\w{1,4}\)|\d{1,3}\.|[a-z]\))\s")  # "(1) ...", "(a) ...", "2. ...", "a) ..."
+RUN_IN_TITLE = re.compile(r"[A-Z][^\n.;:]{2,200}?(?=`?\s+1\.(?:\s|$))")  # "Right to compensation and liability 1. ..."
 PROVISION_LABEL = re.compile(r"^(?:Art\.|Article|Section|Sec\.|§|Rule|Regulation|Schedule|第)", re.IGNORECASE)
 
 

@@ -17,6 +17,7 @@ def test_the_passages_of_a_prompt_come_back_as_they_were_given():
 
 def test_a_quote_starts_at_a_sentence_or_a_clause():
     assert starts(["No", " person", " shall", ".", " The", " State", " (", "a", ")"]) == [0, 4, 6]
+    assert starts(["Article", " 8", "(", "1", ")", " applies", " (", "b", ")"]) == [0, 6]  # "8(1)" opens no clause
 
 
 class Letters:

@@ -257,6 +257,12 @@ def test_a_heading_is_context_never_a_quoted_span():
     assert heading(art330).endswith("House of the People") and spans(art330)[0].startswith("(1) Seats")
     assert heading("Art. 85 Sessions of Parliament\n(1) Seats shall be reserved for —\n(a) the Castes;") == (
         "Art. 85 Sessions of Parliament")
+    # the EU database runs an article's title into its first numbered paragraph
+    gdpr = "Art. 82\nRight to compensation and liability 1. Any person who has suffered damage shall have the right."
+    assert heading(gdpr) == "Art. 82\nRight to compensation and liability"
+    assert spans(gdpr) == ["1. Any person who has suffered damage shall have the right."]
+    assert heading("Art. 15\nRight of access by the data subject 1.\n(a) the purposes;").endswith("data subject")
+    assert heading("Art. 35\n3. The Lead Overseer shall consult the Forum under paragraph 1. Then it acts.") == "Art. 35"
 
 
 def test_a_law_named_in_the_cite_does_not_anchor_a_swapped_subject():
