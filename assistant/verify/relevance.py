@@ -30,6 +30,30 @@ FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|
                              r"多长|多大|多高|比例|百分之", re.IGNORECASE)
 
 
+# Acts whose doer a "who ...?" question asks for (the stem as it starts every form: "decid" for decides, decided)
+ACTS = ("appoint", "elect", "nominat", "remov", "dismiss", "dissolv", "summon", "prorogu", "decid", "determin",
+        "grant", "approv", "declar", "proclaim", "issu", "make", "enact", "impos", "levy", "conduct", "superintend",
+        "adjudicat", "pardon", "sanction")
+AGENT_QUESTION = re.compile(rf"^\s*who\s+(?:(?:can|may|shall|will|does|do|has the power to)\s+)?({'|'.join(ACTS)})",
+                            re.IGNORECASE)
+
+
+def agent_verb(question: str) -> str:
+    """The act a "who ...?" question asks the doer of, as its stem ("Who appoints the Chief Election
+    Commissioner?": "appoint"; "Who can grant pardons?": "grant"); "" for any other question."""
+    found = AGENT_QUESTION.match(question)
+    return found.group(1).lower() if found else ""
+
+
+def names_doer(span: str, stem: str) -> bool:
+    """The span says who does the act: "appointed by the President", "the appointment ... shall be made by the
+    President", "The President shall have the power to grant". A clause that only mentions the act ("When any
+    other Election Commissioner is so appointed the Chief Election Commissioner shall act as the Chairman")
+    does not."""
+    return bool(re.search(rf"\b{stem}\w*\b.*?\bby\s+(?:the\s+)?[A-Z]", span)
+                or re.search(rf"\b(?:shall|may|can)\s+(?:\w+\s+){{0,4}}?{stem}", span, re.I))
+
+
 @dataclass(frozen=True)
 class Gate:
     """`lexical`, `cosine`, `retrieval`: the weights of a span's share of the question's terms, of its cosine
@@ -90,7 +114,7 @@ class Relevance:
 
     def __init__(self, question: str, hits: Sequence[Hit], similarity: Similarity | None = None):
         self.question, self.hits, self.similarity = question, hits, similarity
-        self.wanted, self.figure = terms(question), asks_figure(question)
+        self.wanted, self.figure, self.doer = terms(question), asks_figure(question), agent_verb(question)
         self._cosines: dict[str, float] | None = None
 
     def lexical(self, anchor: Anchor) -> float:
@@ -124,8 +148,8 @@ class Relevance:
     def holds(self, anchor: Anchor, gate: Gate, quoted: bool = False) -> bool:
         """On point: a span of a provision the question names by citation ("Article 21"), or one scoring the
         gate's threshold (`quoted`: the model quoted it word for word); for a quantity question, only a span
-        stating one."""
-        if self.figure and not numbers(anchor.span):
+        stating one; for a "who ...?" question, only a span saying who does it (`names_doer`)."""
+        if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer)):
             return False
         return self.hits[anchor.n - 1].named or self.score(anchor, gate) >= gate.needs(quoted)
 

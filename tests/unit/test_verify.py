@@ -332,3 +332,26 @@ def test_a_draft_cut_at_the_token_limit_loses_its_unfinished_sentence(hits):
     assert finished(["用人单位不得扣押劳动者的居民身份证。"], cut=True) == ["用人单位不得扣押劳动者的居民身份证。"]
     assert any(c.sentence.endswith("his life") for c in check("Is life protected?", draft, hits).checks)
     assert not any(c.sentence.endswith("his life") for c in check("Is life protected?", draft, hits, cut=True).checks)
+
+
+def test_a_who_question_is_answered_only_by_a_clause_saying_who_does_it():
+    """Art. 324(3) holds "appointed" and "Chief Election Commissioner" but says who chairs, not who appoints."""
+    from assistant.verify.relevance import agent_verb
+
+    art324 = passage_hit("Constitution of India, Art. 324", "Art. 324\nSuperintendence of elections\n(2) The Election "
+                         "Commission shall consist of the Chief Election Commissioner and such other Election "
+                         "Commissioners as the President may fix and the appointment of the Chief Election Commissioner "
+                         "shall, subject to any law made by Parliament, be made by the President. (3) When any other "
+                         "Election Commissioner is so appointed the Chief Election Commissioner shall act as the "
+                         "Chairman of the Election Commission.", 1)
+    question = "Who appoints the Chief Election Commissioner?"
+    assert agent_verb(question) == "appoint" and agent_verb("Who is the Chief Election Commissioner?") == ""
+    verdict = check(question, "When any other Election Commissioner is so appointed the Chief Election Commissioner "
+                    "shall act as the Chairman of the Election Commission.", [art324], gate=Gate(threshold=0.5))
+    assert verdict.checks[0].why == "off point"
+    assert not verdict.refused and verdict.checks[-1].why == "evidence" and "made by the President" in verdict.text
+    # a question of another kind keeps the quote the model chose
+    other = check("When does the Chief Election Commissioner act as Chairman of the Election Commission?",
+                  "When any other Election Commissioner is so appointed the Chief Election Commissioner shall act as "
+                  "the Chairman of the Election Commission.", [art324], gate=Gate(threshold=0.5))
+    assert other.checks[0].served
