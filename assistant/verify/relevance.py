@@ -26,8 +26,9 @@ from assistant.verify.anchor import Anchor, coverage, heading, spans
 Similarity = Callable[[str, list[str]], Sequence[float]]  # the question's cosine with each span
 DENSE_SPANS = 16  # e5 embeds 16 sentence-long spans in about 1 s on 2 cores
 FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|high)\b|\bwhat (?:age|percentage|"
-                             r"share|fine|amount|rate|sum|salary|penalty)\b|\bwithin how\b|多少|几[年月日天个岁次成]|多久|"
-                             r"多长|多大|多高|比例|百分之", re.IGNORECASE)
+                             r"share|fine|amount|rate|sum|salary|penalty)\b|\bwithin how\b|\b(?:highest|maximum|"
+                             r"minimum|lowest|largest) (?:fine|penalty|amount|age|term|period|sentence|number)\b|"
+                             r"多少|几[年月日天个岁次成]|多久|多长|多大|多高|比例|百分之", re.IGNORECASE)
 
 
 # Acts whose doer a "who ...?" question asks for (the stem as it starts every form: "decid" for decides, decided)

@@ -234,6 +234,8 @@ def test_a_true_sentence_about_something_else_is_off_point(hits):
 
 def test_a_quantity_question_is_answered_only_by_a_span_stating_one(hits):
     assert asks_figure("Within how many days must a petition be filed?") and asks_figure("试用期最长多久？")
+    assert asks_figure("What is the highest fine for breaking the data protection rules?")
+    assert not asks_figure("Which is the highest court of appeal?")
     assert not asks_figure("Can a child be employed in a factory?")
     # Art. 22 holds the question's words and a figure; Art. 21 holds words but no figure: off point
     assert not check("How many hours may an arrested person be held before seeing a magistrate?",
