@@ -51,8 +51,8 @@ def names_doer(span: str, stem: str) -> bool:
     President", "The President shall have the power to grant". A clause that only mentions the act ("When any
     other Election Commissioner is so appointed the Chief Election Commissioner shall act as the Chairman")
     does not."""
-    return bool(re.search(rf"\b{stem}\w*\b.*?\bby\s+(?:the\s+)?[A-Z]", span)
-                or re.search(rf"\b(?:shall|may|can)\s+(?:\w+\s+){{0,4}}?{stem}", span, re.I))
+    return bool(re.search(rf"\b{stem}\w*\b.*?\bby\s+(?:(?:the|an?|each|order|orders|of)\s+)*[A-Z]", span)
+                or re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:\w+\s+){{0,4}}?{stem}", span, re.I))
 
 
 @dataclass(frozen=True)

@@ -338,7 +338,7 @@ def test_a_draft_cut_at_the_token_limit_loses_its_unfinished_sentence(hits):
 
 def test_a_who_question_is_answered_only_by_a_clause_saying_who_does_it():
     """Art. 324(3) holds "appointed" and "Chief Election Commissioner" but says who chairs, not who appoints."""
-    from assistant.verify.relevance import agent_verb
+    from assistant.verify.relevance import agent_verb, names_doer
 
     art324 = passage_hit("Constitution of India, Art. 324", "Art. 324\nSuperintendence of elections\n(2) The Election "
                          "Commission shall consist of the Chief Election Commissioner and such other Election "
@@ -348,6 +348,8 @@ def test_a_who_question_is_answered_only_by_a_clause_saying_who_does_it():
                          "Chairman of the Election Commission.", 1)
     question = "Who appoints the Chief Election Commissioner?"
     assert agent_verb(question) == "appoint" and agent_verb("Who is the Chief Election Commissioner?") == ""
+    assert names_doer("A Judge shall not be removed except by an order of the President.", "remov")
+    assert not names_doer("Such a Judge shall be appointed for a term of five years.", "appoint")
     verdict = check(question, "When any other Election Commissioner is so appointed the Chief Election Commissioner "
                     "shall act as the Chairman of the Election Commission.", [art324], gate=Gate(threshold=0.5))
     assert verdict.checks[0].why == "off point"
