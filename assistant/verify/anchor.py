@@ -43,7 +43,8 @@ def heading(text: str) -> str:
     while count < min(3, len(lines) - 1) and _heading_line(lines[count].strip(), first=count == 0):
         count += 1
     title = RUN_IN_TITLE.match(lines[count]) if count and count < len(lines) else None
-    return "\n".join(lines[:count] + ([title.group(0)] if title and len(title.group(0).split()) <= 25 else []))
+    run_in = [title.group(0)] if title and len(title.group(0).split()) <= TITLE_WORDS else []
+    return "\n".join(lines[:count] + run_in)
 
 
 def body(text: str) -> str:
@@ -53,6 +54,7 @@ def body(text: str) -> str:
 
 
 CLAUSE_LABEL = re.compile(r"^(?:\(\w{1,4}\)|\d{1,3}\.|[a-z]\))\s")  # "(1) ...", "(a) ...", "2. ...", "a) ..."
+TITLE_WORDS = 25  # the longest EU title run into its text has 21 words
 RUN_IN_TITLE = re.compile(r"[A-Z][^\n.;:]{2,200}?(?=`?\s+1\.(?:\s|$))")  # "Right to compensation and liability 1. ..."
 PROVISION_LABEL = re.compile(r"^(?:Art\.|Article|Section|Sec\.|§|Rule|Regulation|Schedule|第)", re.IGNORECASE)
 
