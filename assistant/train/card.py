@@ -84,7 +84,7 @@ refusal sentence when the passages do not answer it.
 - About {int(100 * recipe.get('refusal_rate', 0))}% refusal examples (gold withheld, target = the refusal sentence): half show
   the passages nearest the question once its gold is removed, half the passages retrieved for another question.{paired}
 - English: a handful of hand-written questions over the Constitution of India (`india` pack), repeated
-  {recipe.get('english_repeat')}x. Counts: {json.dumps(data)}.
+  {recipe.get('english_repeat')}x.{_grounded(recipe)} Counts: {json.dumps(data)}.
 {_first_stage(first)}
 ## Hyper-parameters
 | key | value |
@@ -103,6 +103,16 @@ The app uses it for questions in the languages of `scope.json` (those with at le
 examples) and the base model for the others.
 Limits: a 0.5B model; answers can be wrong or incomplete and are not legal advice. Check the cited passages.
 """
+
+
+def _grounded(recipe: dict) -> str:
+    if not recipe.get("grounded"):
+        return ""
+    return ("\n- English, grounded (`assistant/train/english.py`): questions written from clauses of the `india` and "
+            "`eu` packs, by rules and by the 1.5B model, kept only when retrieval finds their clause; each shown with "
+            "the passages retrieval gives it, the target quoting the clause with its `[n]`; refusal examples show "
+            f"the next passages, the clause's own removed. LeCoQA replay: the first {recipe.get('limit')} training "
+            "records.")
 
 
 def write_card(adapter_dir: str | Path, recipe, summary: dict, eval_md: str = "") -> Path:

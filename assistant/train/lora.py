@@ -57,6 +57,7 @@ class Recipe:
     dev_size: int = 100  # = data.DEV_SIZE; a recipe must not train on what eval holds out
     english: bool = True
     english_repeat: int = 2
+    grounded: bool = False  # add the English examples of assistant/train/english.py (its questions file)
     max_answer_chars: int = 300  # reference answers cut to whole sentences up to this length
     loss_tokens: int | None = 80  # token-weighted loss: summed over target tokens / (this x sequences);
     # None = mean per sequence, which lets 7-token refusals outweigh answers (the model learns to always refuse)
@@ -231,6 +232,11 @@ def prepare_items(recipe: Recipe, tokenizer, examples=None) -> tuple[list[dict],
         examples = build_examples("train", dev_size=recipe.dev_size, k=recipe.k, refusal_rate=recipe.refusal_rate,
                                   english=recipe.english, limit=recipe.limit,
                                   max_answer_chars=recipe.max_answer_chars, paired=recipe.paired)
+    if recipe.grounded:
+        from assistant.train import english
+
+        examples = list(examples) + english.examples(english.read(), english.pack_search(), k=recipe.k,
+                                                           refusal_rate=recipe.refusal_rate)
     examples = list(examples) + [e for e in examples if e.language == "en"] * (recipe.english_repeat - 1)
     items, dropped = encode_all(examples, tokenizer, recipe.max_len, recipe.refusal_weight)
     counts = {"examples": len(examples), "dropped_too_long": dropped,
