@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 600  # seconds for any one step; a hung step fails instead of blocking the suite
 SHIPPED = ("assistant/adapters/qwen-0.5b/adapter_model.safetensors", "assistant/adapters/qwen-0.5b/adapter_config.json",
            "assistant/adapters/e5-lecoqa-query/adapter.npy", "assistant/train/recipes/lora-qwen-0.5b.json",
-           "assistant/train/india_examples.json", "ui/app.py", "ui/sidebar.py")
+           "assistant/train/india_examples.json", "assistant/train/english_questions.jsonl", "ui/app.py", "ui/sidebar.py")
 
 
 def run(*command, cwd: Path, env: dict | None = None) -> str:

@@ -2,6 +2,7 @@
 that quote the clause and cite the passage the prompt numbers, refusals without the clause's passage."""
 import json
 import re
+from pathlib import Path
 
 from assistant.prompts import REFUSAL
 from assistant.train import english
@@ -82,3 +83,13 @@ def test_the_shipped_questions_file_is_grounded_in_the_packs():
     assert len(rows) >= 100 and {r["pack"] for r in rows} == set(english.PACKS)
     assert {r["source"] for r in rows} == {"rule", "model"}
     assert all(r["question"].endswith("?") and r["clause"] and r["cite"] for r in rows)
+
+
+def test_the_english_recipe_is_a_second_stage_on_the_shipped_adapter_with_the_grounded_examples():
+    from assistant.generate import ADAPTERS_DIR
+    from assistant.train.lora import RECIPES, Recipe
+
+    recipe = Recipe.load(RECIPES / "lora-qwen-0.5b-en.json")
+    assert recipe.grounded and recipe.limit and recipe.base == "qwen-0.5b"
+    assert (Path(recipe.init_adapter).resolve() == (ADAPTERS_DIR / "qwen-0.5b").resolve())
+    assert "NOT shipped" in json.loads((RECIPES / "lora-qwen-0.5b-en.json").read_text(encoding="utf-8"))["description"]
