@@ -46,13 +46,31 @@ def agent_verb(question: str) -> str:
     return found.group(1).lower() if found else ""
 
 
-def names_doer(span: str, stem: str) -> bool:
+def acted_on(question: str, stem: str) -> str:
+    """The stem of the first word the question's act falls on ("Who appoints the Governor of a State?":
+    "governor"; "Who can grant pardons?": "pardon"); "" when none follows the verb."""
+    found = re.search(rf"\b{stem}\w*\s+(.*)", question, re.IGNORECASE)
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", found.group(1)) if w.lower() not in DETERMINERS] if found else []
+    return re.sub(r"s$", "", words[0]) if words else ""
+
+
+DETERMINERS = {"the", "a", "an", "any", "each", "every", "all"}
+
+
+def names_doer(span: str, stem: str, patient: str = "") -> bool:
     """The span says who does the act: "appointed by the President", "the appointment ... shall be made by the
     President", "The President shall have the power to grant". A clause that only mentions the act ("When any
     other Election Commissioner is so appointed the Chief Election Commissioner shall act as the Chairman")
-    does not."""
-    return bool(re.search(rf"\b{stem}\w*\b.*?\bby\s+(?:(?:the|an?|each|order|orders|of)\s+)*[A-Z]", span)
-                or re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:\w+\s+){{0,4}}?{stem}", span, re.I))
+    does not, nor one where the `patient` the question asks about is the doer itself ("The Governor of each
+    State shall appoint ... Advocate-General" does not say who appoints the Governor)."""
+    def is_patient(text: str) -> bool:
+        return bool(patient) and bool(re.search(rf"\b{re.escape(patient)}", text, re.IGNORECASE))
+
+    passive = re.search(rf"\b{stem}\w*\b.*?\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
+    if passive and not is_patient(passive.group(1)):
+        return True
+    active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:\w+\s+){{0,4}}?{stem}", span, re.IGNORECASE)
+    return bool(active) and not is_patient(span[: active.start()])
 
 
 @dataclass(frozen=True)
@@ -116,6 +134,7 @@ class Relevance:
     def __init__(self, question: str, hits: Sequence[Hit], similarity: Similarity | None = None):
         self.question, self.hits, self.similarity = question, hits, similarity
         self.wanted, self.figure, self.doer = terms(question), asks_figure(question), agent_verb(question)
+        self.patient = acted_on(question, self.doer) if self.doer else ""
         self._cosines: dict[str, float] | None = None
 
     def lexical(self, anchor: Anchor) -> float:
@@ -150,7 +169,7 @@ class Relevance:
         """On point: a span of a provision the question names by citation ("Article 21"), or one scoring the
         gate's threshold (`quoted`: the model quoted it word for word); for a quantity question, only a span
         stating one; for a "who ...?" question, only a span saying who does it (`names_doer`)."""
-        if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer)):
+        if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient)):
             return False
         return self.hits[anchor.n - 1].named or self.score(anchor, gate) >= gate.needs(quoted)
 

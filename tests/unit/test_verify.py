@@ -336,6 +336,26 @@ def test_a_draft_cut_at_the_token_limit_loses_its_unfinished_sentence(hits):
     assert not any(c.sentence.endswith("his life") for c in check("Is life protected?", draft, hits, cut=True).checks)
 
 
+def test_a_who_question_is_not_answered_by_a_clause_where_the_one_it_asks_about_does_the_act():
+    """"Who appoints the Governor?" once got Art. 165(1), where the Governor appoints the Advocate-General."""
+    from assistant.verify.relevance import acted_on, names_doer
+
+    assert acted_on("Who appoints the Governor of a State?", "appoint") == "governor"
+    assert acted_on("Who can grant pardons?", "grant") == "pardon"
+    art165 = ("(1) The Governor of each State shall appoint a person who is qualified to be appointed a Judge of a High "
+              "Court to be Advocate-General for the State.")
+    assert names_doer(art165, "appoint") and not names_doer(art165, "appoint", "governor")
+    assert names_doer("The Governor of a State shall be appointed by the President by warrant under his hand and seal.",
+                      "appoint", "governor")
+    assert not names_doer("The Advocate-General shall be appointed by the Governor.", "appoint", "governor")
+    assert names_doer("The President shall have the power to grant pardons.", "grant", "pardon")
+    art155 = passage_hit("Constitution of India, Art. 155", "Art. 155 Appointment of Governor\nThe Governor of a State "
+                         "shall be appointed by the President by warrant under his hand and seal.", 2)
+    verdict = check("Who appoints the Governor of a State?", art165, [passage_hit("Constitution of India, Art. 165",
+                    "Art. 165 Advocate-General for the State\n" + art165, 1), art155], gate=Gate(threshold=0.5))
+    assert verdict.checks[0].why == "off point" and "Art. 155" in " ".join(c.cite for c in verdict.citations)
+
+
 def test_a_who_question_is_answered_only_by_a_clause_saying_who_does_it():
     """Art. 324(3) holds "appointed" and "Chief Election Commissioner" but says who chairs, not who appoints."""
     from assistant.verify.relevance import agent_verb, names_doer
