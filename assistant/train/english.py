@@ -52,7 +52,7 @@ ASK = ("Here is a provision of {title}:\n\n{clause}\n\nWrite one short question,
 
 def rule_question(clause: str) -> str | None:
     """A yes/no question the clause answers, by rewriting a prohibition or permission; None if none fits."""
-    clause = re.sub(r"^\(\w{1,4}\)\s*|^\d{1,3}\.\s+", "", clause.strip())
+    clause = unlabelled(clause)
     if found := NO_ONE.match(clause):
         article = "an" if found.group(1)[0] in "AEIOU" else "a"
         return f"Can {article} {found.group(1).lower()} {found.group(2)}?"
@@ -73,7 +73,14 @@ def clauses(text: str) -> list[str]:
     from assistant.verify.anchor import spans
 
     return [s for s in spans(text) if MIN_WORDS <= len(s.split()) <= MAX_WORDS and not s.endswith(("—", "-", ":"))
-            and re.sub(r"^\(\w{1,4}\)\s*|^\d{1,3}\.\s+", "", s)[:1].isupper()]  # not a list item ("(c) in all cases")
+            and unlabelled(s)[:1].isupper()]  # not a list item ("(c) in all cases")
+
+
+def unlabelled(clause: str) -> str:
+    """The clause without its label ("(2) ", "3. ")."""
+    from assistant.verify.anchor import CLAUSE_LABEL
+
+    return CLAUSE_LABEL.sub("", clause.strip()).lstrip()
 
 
 def model_question(model, tokenizer, clause: str, title: str) -> str | None:

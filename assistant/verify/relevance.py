@@ -46,15 +46,15 @@ def agent_verb(question: str) -> str:
     return found.group(1).lower() if found else ""
 
 
+DETERMINERS = {"the", "a", "an", "any", "each", "every", "all"}
+
+
 def acted_on(question: str, stem: str) -> str:
     """The stem of the first word the question's act falls on ("Who appoints the Governor of a State?":
     "governor"; "Who can grant pardons?": "pardon"); "" when none follows the verb."""
     found = re.search(rf"\b{stem}\w*\s+(.*)", question, re.IGNORECASE)
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", found.group(1)) if w.lower() not in DETERMINERS] if found else []
     return re.sub(r"s$", "", words[0]) if words else ""
-
-
-DETERMINERS = {"the", "a", "an", "any", "each", "every", "all"}
 
 
 def names_doer(span: str, stem: str, patient: str = "") -> bool:
