@@ -61,11 +61,14 @@ def names_doer(span: str, stem: str, patient: str = "") -> bool:
     """The span says who does the act: "appointed by the President", "the appointment ... shall be made by the
     President", "The President shall have the power to grant". A clause that only mentions the act ("When any
     other Election Commissioner is so appointed the Chief Election Commissioner shall act as the Chairman")
-    does not, nor one where the `patient` the question asks about is the doer itself ("The Governor of each
+    does not, nor one that leaves out the `patient` the question asks about ("the President may appoint ...
+    additional Judges" does not say who appoints a Chief Justice) or makes it the doer ("The Governor of each
     State shall appoint ... Advocate-General" does not say who appoints the Governor)."""
     def is_patient(text: str) -> bool:
         return bool(patient) and bool(re.search(rf"\b{re.escape(patient)}", text, re.IGNORECASE))
 
+    if patient and not is_patient(span):
+        return False
     passive = re.search(rf"\b{stem}\w*\b.*?\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
     if passive and not is_patient(passive.group(1)):
         return True

@@ -349,6 +349,8 @@ def test_a_who_question_is_not_answered_by_a_clause_where_the_one_it_asks_about_
                       "appoint", "governor")
     assert not names_doer("The Advocate-General shall be appointed by the Governor.", "appoint", "governor")
     assert names_doer("The President shall have the power to grant pardons.", "grant", "pardon")
+    assert not names_doer("The President may appoint duly qualified persons to be additional Judges of the Court.",
+                          "appoint", "chief")  # "Who appoints the Chief Justice of a High Court?"
     art155 = passage_hit("Constitution of India, Art. 155", "Art. 155 Appointment of Governor\nThe Governor of a State "
                          "shall be appointed by the President by warrant under his hand and seal.", 2)
     verdict = check("Who appoints the Governor of a State?", art165, [passage_hit("Constitution of India, Art. 165",
