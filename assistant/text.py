@@ -15,6 +15,8 @@ BM25 tokens. Pure.
 - `tokenize`: the BM25 tokens the index stores (assistant/index/lexical.py): NFKC, lower case, CJK runs as
   character unigrams + bigrams, other words whole minus a few stop words, plurals reduced ("factories" ->
   "factory"). Indexes built earlier store these tokens: changing them means rebuilding every index.
+- `stem`: a BM25 token's English stem (Snowball: "appoints", "appointed", "appointment" -> "appoint"); the
+  index applies it to stored and query tokens alike when it reads them, so indexes built before need no rebuild.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+
+import snowballstemmer
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs: Extension A, Unified, Compatibility
 KANA = "\u3040-\u30ff"  # Hiragana, Katakana
@@ -200,3 +204,12 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isascii():
         return word[:-1]
     return word
+
+
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem(token: str) -> str:
+    """The English stem of a BM25 token of ASCII letters ("appointed" -> "appoint"); any other token as is."""
+    return _ENGLISH.stemWord(token) if token.isascii() and token.isalpha() else token

@@ -8,6 +8,9 @@ made it read most of a large index per query (p50 178 ms on the 32,431-passage `
 reads the stored tokens once into a term-by-passage matrix of precomputed BM25 weights (FTS5's formula:
 k1 = 1.2, b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6), so a query is one sum over its
 terms' columns: the same ranking, in about 2 ms.
+English words are matched by their stem (`assistant.text.stem`: "appoints" meets "appointed"), applied to
+the stored tokens as they are read and to the query's, so the stored tokens, and indexes built before, stay
+as they were. Where no two stored words share a stem, the scores are FTS5's exactly.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import sqlite3
 
 import numpy as np
 
-from assistant.text import tokenize
+from assistant.text import stem, tokenize
 
 SCHEMA = "CREATE VIRTUAL TABLE lex USING fts5(tokens, tokenize = 'ascii')"
 
@@ -39,17 +42,22 @@ class Postings:
 
     def __init__(self, conn: sqlite3.Connection, extra: dict[int, str] | None = None):
         """`extra`: row -> more text read as part of that row (document expansion, assistant/index/expansion.py)."""
-        rows, lengths, columns, vocabulary = [], [], [], {}
+        rows, lengths, columns, tokens_seen = [], [], [], {}
         for row, tokens in conn.execute("SELECT rowid, tokens FROM lex ORDER BY rowid"):
             words = tokens.split() + (tokenize(extra[row]) if extra and row in extra else [])
             rows.append(row)
             lengths.append(len(words))
-            columns.append(np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words), np.int64, len(words)))
+            columns.append(np.fromiter((tokens_seen.setdefault(w, len(tokens_seen)) for w in words), np.int64, len(words)))
+        # each distinct stored token stemmed once: its column is its stem's
+        vocabulary: dict[str, int] = {}
+        to_stem = np.fromiter((vocabulary.setdefault(stem(w), len(vocabulary)) for w in tokens_seen), np.int64,
+                              len(tokens_seen))
         self.rows = np.asarray(rows, dtype=np.int64)
         self.vocabulary = vocabulary
         n, terms = len(rows), len(vocabulary)
         # (term, passage) pairs sorted by term; repeated pairs counted into a term frequency
-        pairs = np.concatenate(columns) * max(n, 1) + np.repeat(np.arange(n), lengths) if n else np.zeros(0, np.int64)
+        pairs = (to_stem[np.concatenate(columns)] * max(n, 1) + np.repeat(np.arange(n), lengths) if n
+                 else np.zeros(0, np.int64))
         pairs, tf = np.unique(pairs, return_counts=True)
         term, self.passage = np.divmod(pairs, max(n, 1))
         self.start = np.searchsorted(term, np.arange(terms + 1))
@@ -61,7 +69,7 @@ class Postings:
 
     def search(self, query: str, k: int, allowed_rows: set[int] | None = None) -> list[tuple[int, float]]:
         """Top-k (row, BM25 score) for the query, best first (ties: lower row), among allowed rows if given."""
-        columns = [self.vocabulary[t] for t in dict.fromkeys(tokenize(query)) if t in self.vocabulary]
+        columns = [self.vocabulary[t] for t in dict.fromkeys(map(stem, tokenize(query))) if t in self.vocabulary]
         if not columns or k <= 0:
             return []
         parts = [slice(self.start[c], self.start[c + 1]) for c in columns]

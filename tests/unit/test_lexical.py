@@ -2,7 +2,7 @@
 import sqlite3
 
 from assistant.index import lexical
-from assistant.text import tokenize
+from assistant.text import stem, tokenize
 
 
 def test_latin_words_are_lowercased_and_stop_words_dropped():
@@ -39,9 +39,14 @@ def search(texts, query, k, allowed_rows=None):
     return lexical.Postings(search_db(texts)).search(query, k, allowed_rows)
 
 
-def fts5_bm25(conn, query):
-    """SQLite's own BM25 for the query's distinct tokens OR-ed: the reference the in-memory scores match."""
-    expression = " OR ".join(f'"{t}"' for t in dict.fromkeys(tokenize(query)))
+def fts5_bm25(texts, query):
+    """SQLite's own BM25 over the stems of the texts' tokens, for the query's distinct stems OR-ed: the
+    reference the in-memory scores match."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute(lexical.SCHEMA)
+    conn.executemany("INSERT INTO lex(rowid, tokens) VALUES (?, ?)",
+                     [(row, " ".join(map(stem, tokenize(t)))) for row, t in enumerate(texts, 1)])
+    expression = " OR ".join(f'"{t}"' for t in dict.fromkeys(map(stem, tokenize(query))))
     return dict(conn.execute("SELECT rowid, -bm25(lex) FROM lex WHERE lex MATCH ?", (expression,)))
 
 
@@ -79,11 +84,10 @@ TEXTS = ["第一条 为了保护民事主体的合法权益，调整民事关系
 
 
 def test_scores_and_order_equal_sqlite_fts5_bm25():
-    conn = search_db(TEXTS)
-    postings = lexical.Postings(conn)
-    for query in ["民事主体的权益", "personal liberty and life", "试用期多长", "the State and the law", "life"]:
+    postings = lexical.Postings(search_db(TEXTS))
+    for query in ["民事主体的权益", "personal liberty and life", "试用期多长", "the State and the law", "life", "persons"]:
         found = postings.search(query, k=len(TEXTS))
-        reference = fts5_bm25(conn, query)
+        reference = fts5_bm25(TEXTS, query)
         assert {row for row, _ in found} == set(reference)
         for row, score in found:
             assert abs(score - reference[row]) < 1e-4 * max(1.0, abs(score))
@@ -93,3 +97,11 @@ def test_scores_and_order_equal_sqlite_fts5_bm25():
 def test_plurals_match_singulars():
     assert tokenize("Rights, liberties and factories; process, status") == [
         "right", "liberty", "factory", "process", "status"]
+
+
+def test_english_words_meet_by_their_stem_in_stored_and_query_tokens():
+    assert stem("appoints") == stem("appointed") == stem("appointment") == "appoint"
+    assert stem("第五条") == "第五条" and stem("art21") == "art21"  # only words of ASCII letters
+    texts = ["The Governor shall be appointed by the President", "The Governor may appoint", "Oath of office"]
+    assert {row for row, _ in search(texts, "Who appoints?", k=3)} == {1, 2}
+    assert [row for row, _ in search(texts, "appointment of governors", k=3)] == [2, 1]  # both terms; 2 is shorter

@@ -61,8 +61,8 @@ def test_chinese_question(retriever, tiny_passages):
 
 
 def test_modes(retriever, tiny_passages):
-    dense = retriever.search("personal liberty", mode="dense")
-    lexical = retriever.search("personal liberty", mode="lexical")
+    dense = retriever.search("life and liberty", mode="dense")
+    lexical = retriever.search("life and liberty", mode="lexical")
     assert all(h.lexical is None and h.dense is not None for h in dense)
     assert all(h.dense is None and h.lexical is not None for h in lexical)
     assert {h.passage.id for h in lexical} == {tiny_passages[2].id, tiny_passages[5].id}
