@@ -42,8 +42,8 @@ def heading(text: str) -> str:
     count = 0
     while count < min(3, len(lines) - 1) and _heading_line(lines[count].strip(), first=count == 0):
         count += 1
-    title = RUN_IN_TITLE.match(lines[count]) if count and count < len(lines) else None
-    run_in = [title.group(0)] if title and len(title.group(0).split()) <= TITLE_WORDS else []
+    title = run_in_title(lines[count]) if count and count < len(lines) else ""
+    run_in = [title] if title and len(title.split()) <= TITLE_WORDS else []
     return "\n".join(lines[:count] + run_in)
 
 
@@ -56,7 +56,29 @@ def body(text: str) -> str:
 CLAUSE_LABEL = re.compile(r"^(?:\(\w{1,4}\)|\d{1,3}\.|[a-z]\))\s")  # "(1) ...", "(a) ...", "2. ...", "a) ..."
 TITLE_WORDS = 25  # the longest EU title run into its text has 21 words
 RUN_IN_TITLE = re.compile(r"[A-Z][^\n.;:]{2,200}?(?=`?\s+1\.(?:\s|$))")  # "Right to compensation and liability 1. ..."
+# An article without numbered paragraphs: "Tasks of the Board The Board shall ...", "Activity reports Each supervisory
+# authority shall ...". The title: a phrase without a verb or a comma, opening neither like a sentence nor with a
+# participle ("Expanded Article 21 ...", a ruling's summary), not ending in a function word, before a word that opens
+# the EU's first sentences.
+SENTENCE_OPENERS = ("The This These Those Each Every Any All A An It Such No Where When If Unless In For By With Without "
+                    "Before After Until On To As Save Notwithstanding Insofar Article").split()
+OPENERS = "|".join(SENTENCE_OPENERS + ["Member", "Union", "Directive", "Regulation", "Personal", "Providers?",
+                                       "Deployers?", "Manufacturers?", "Importers?", "Distributors?", "Controllers?",
+                                       "Processors?", "Financial", "Competent", "Conformity", "International"])
+RUN_IN_PHRASE = re.compile(rf"(?!(?:{'|'.join(SENTENCE_OPENERS)})\b)[A-Z][^\n.;:,]{{2,200}}?[a-z0-9)](?=\s+(?:{OPENERS})\b)")
+NOT_A_TITLE = re.compile(r"^\w+ed\b|\b(?:shall|may|must|is|are|be|has|have|will|should)\b|"
+                         r"\b(?:of|to|or|and|other|this|a|an|the|with|in|under|by|for|from|on|at|as|that|which)$")
 PROVISION_LABEL = re.compile(r"^(?:Art\.|Article|Section|Sec\.|§|Rule|Regulation|Schedule|第)", re.IGNORECASE)
+
+
+def run_in_title(line: str) -> str:
+    """The title the EU database runs into an article's first line ("Right to compensation and liability" of
+    "Right to compensation and liability 1. Any person ..."), or ""."""
+    numbered = RUN_IN_TITLE.match(line)
+    if numbered:
+        return numbered.group(0)
+    phrase = RUN_IN_PHRASE.match(line)
+    return phrase.group(0) if phrase and not NOT_A_TITLE.search(phrase.group(0)) else ""
 
 
 def _heading_line(line: str, first: bool) -> bool:

@@ -265,6 +265,19 @@ def test_a_heading_is_context_never_a_quoted_span():
     assert spans(gdpr) == ["1. Any person who has suffered damage shall have the right."]
     assert heading("Art. 15\nRight of access by the data subject 1.\n(a) the purposes;").endswith("data subject")
     assert heading("Art. 35\n3. The Lead Overseer shall consult the Forum under paragraph 1. Then it acts.") == "Art. 35"
+    # ... and into the first sentence of an article without numbered paragraphs (GDPR Art. 50, AI Act Art. 66)
+    gdpr50 = ("Art. 50\nInternational cooperation for the protection of personal data In relation to third countries, "
+              "the Commission shall take appropriate steps.")
+    assert heading(gdpr50).endswith("of personal data") and spans(gdpr50)[0].startswith("In relation to")
+    assert heading("Art. 66\nTasks of the Board The Board shall advise the Commission.") == "Art. 66\nTasks of the Board"
+    assert heading("Art. 40\nReview By 17 October 2027 the Commission shall review.") == "Art. 40\nReview"
+    # not a title: a body sentence, a phrase with a verb or ending in a function word, a participle
+    for body in ("In such cases, the measures referred to in Article 8 shall not apply.",
+                 "Where a Member State makes use of such option, it shall notify.",
+                 "The assurance report referred to in Article 28a shall be drawn up.",
+                 "Review of other Union legal acts on data protection The Commission shall submit.",
+                 "Expanded Article 21 right to life and personal liberty."):
+        assert heading(f"Art. 9\n{body}") == "Art. 9", body
 
 
 def test_a_law_named_in_the_cite_does_not_anchor_a_swapped_subject():
