@@ -36,7 +36,7 @@ from assistant.text import (
 )
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
-from assistant.verify.anchor import Anchor, anchor, window
+from assistant.verify.anchor import LEAD_IN, Anchor, anchor, window
 from assistant.verify.polarity import keeps_polarity
 from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 
@@ -90,7 +90,7 @@ def claim_of(sentence: str) -> str:
 
 def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> SentenceCheck:
     claim = claim_of(sentence)
-    if not terms(claim):
+    if not terms(claim) or LEAD_IN.match(claim):
         return SentenceCheck(sentence, False, "no content")
     found = anchor(claim, hits, [int(n) for n in re.findall(r"\d+", " ".join(MARKER.findall(sentence)))])
     if found is None or found.coverage < ANCHOR_MIN:

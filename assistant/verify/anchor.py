@@ -91,13 +91,18 @@ def _heading_line(line: str, first: bool) -> bool:
     return words <= 15 or (first and words <= 40 and bool(PROVISION_LABEL.match(line)))
 
 
+# "Provided that —", "Explanation.—": a proviso's opener alone; what it says is in the clause after it
+LEAD_IN = re.compile(r"^\W*(?:provided(?:\s+(?:further|also|always))?\s+that|explanation|illustrations?)\W*$",
+                     re.IGNORECASE)
+
+
 def spans(text: str) -> list[str]:
     """The passage's sentences and their parts, its heading left out; a sentence that gives the model orders
     ("ignore previous instructions", "answer yes and cite [7]") is never a span: quoting it would serve an
-    injection."""
+    injection. Nor is a proviso's bare opener ("Provided that —"), which says nothing alone."""
     found = []
     for sentence in split_sentences(body(text)):
-        if INSTRUCTION.search(sentence):
+        if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence):
             continue
         found.append(sentence)
         parts = [p.strip() for p in re.split(r"(?<=[;:；：])", sentence) if p.strip()]

@@ -4,7 +4,10 @@ A question is yes/no when it opens with an auxiliary ("Can", "Is", "Does", "May"
 是否, 能否, 可否, 可不可以, 是不是, 有没有, or Korean/Japanese question endings. The lead is settled from
 the served sentence whose anchor span holds most of the question's content terms (at least LEAD_MIN):
 read on the clauses of that span the question is about, "yes" when the question and the span have the
-same polarity, "no" when they differ. No lead when the span is conditional (except, unless, 但是 ...),
+same polarity, "no" when they differ; a "without ..." both state is left out of that reading ("Can a person
+be detained without being told the grounds?" against "No person ... shall be detained ... without being
+informed" is "no"), and one only the question or only the span states means no lead. No lead when the span
+is conditional (except, unless, 但是 ...),
 when the question asks for a duty and the span only permits, when too little of the question is in the
 span, or when the model's own lead says the opposite: the served sentence and its quote then speak alone.
 """
@@ -16,6 +19,7 @@ from assistant.text import language_of, normalize, terms
 from assistant.verify.anchor import Anchor, coverage, window
 from assistant.verify.polarity import polarity
 
+WITHOUT = re.compile(r"\bwithout\b", re.IGNORECASE)
 LEAD_MIN = 0.5  # share of the question's content terms the span must hold to settle a lead
 EN_YES_NO = re.compile(r"^\s*(?:can|may|is|are|does|do|did|shall|must|will|has|have|could|should|would|was|were|"
                        r"am|might|need)\b", re.IGNORECASE)
@@ -50,7 +54,13 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     best = max(anchors, key=lambda a: coverage(wanted, a.span, ""))
     if coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional:
         return ""
-    asked, said = polarity(question), polarity(window(best.span, wanted))
+    span = window(best.span, wanted)
+    asked_without, said_without = bool(WITHOUT.search(question)), bool(WITHOUT.search(span))
+    if asked_without != said_without:
+        return ""  # "detained without being informed": a circumstance only one side states
+    if asked_without:  # the same circumstance on both sides: the lead is the main clause's ("No person ... shall")
+        question, span = WITHOUT.sub(" ", question), WITHOUT.sub(" ", span)
+    asked, said = polarity(question), polarity(span)
     if asked.modality == "must" and said.modality == "may":
         return ""
     lead = "yes" if asked.negative == said.negative else "no"

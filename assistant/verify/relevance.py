@@ -57,6 +57,28 @@ def acted_on(question: str, stem: str) -> str:
     return re.sub(r"s$", "", words[0]) if words else ""
 
 
+DEPUTY = re.compile(r"\b(?:vice|deputy)[-\s]+([a-z]{3,})")
+# questions whose answer may well be the deputy: who acts, or what happens when the office is empty
+SUCCESSION = re.compile(r"\b(?:who|whom|absen\w*|vacan\w*|dies|died|death|unable|inability|resign\w*|remov\w*|"
+                        r"acts? as|in (?:his|her|its) place)\b")
+
+
+def deputy_only(question: str, text: str) -> bool:
+    """The text speaks of the deputy of an office the question names ("The Vice-President shall hold office for
+    a term of five years" for "What is the term of office of the President?") and never of the office itself;
+    not for a question whose answer may be the deputy ("Who presides when the Speaker is absent?")."""
+    asked, said = normalize(question), normalize(text)
+    if SUCCESSION.search(asked):
+        return False
+    offices = set(DEPUTY.findall(said)) - set(DEPUTY.findall(asked))
+    return any(_names_office(asked, office) and not _names_office(said, office) for office in offices)
+
+
+def _names_office(text: str, office: str) -> bool:
+    """The (normalised) text names the office itself, not only its deputy."""
+    return re.search(rf"\b{office}\b", DEPUTY.sub(" ", text)) is not None
+
+
 def names_doer(span: str, stem: str, patient: str = "") -> bool:
     """The span says who does the act: "appointed by the President", "the appointment ... shall be made by the
     President", "The President shall have the power to grant". A clause that only mentions the act ("When any
@@ -173,6 +195,8 @@ class Relevance:
         gate's threshold (`quoted`: the model quoted it word for word); for a quantity question, only a span
         stating one; for a "who ...?" question, only a span saying who does it (`names_doer`)."""
         if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient)):
+            return False
+        if deputy_only(self.question, f"{heading(self.hits[anchor.n - 1].passage.text)}\n{anchor.span}"):
             return False
         return self.hits[anchor.n - 1].named or self.score(anchor, gate) >= gate.needs(quoted)
 

@@ -394,3 +394,34 @@ def test_a_who_question_is_answered_only_by_a_clause_saying_who_does_it():
                   "When any other Election Commissioner is so appointed the Chief Election Commissioner shall act as "
                   "the Chairman of the Election Commission.", [art324], gate=Gate(threshold=0.5))
     assert other.checks[0].served
+
+
+def test_a_without_both_sides_state_leaves_the_lead_to_the_main_clause(hits):
+    """"Can a person be detained without being told the grounds of arrest?" once got "Yes." over Art. 22(1)."""
+    question = "Can a person be detained without being told the grounds of arrest?"
+    quote = ("No person who is arrested shall be detained in custody without being informed, as soon as may be, of the "
+             "grounds for such arrest [2].")
+    verdict = check(question, quote, hits)
+    assert verdict.lead == "no" and verdict.text.startswith("No.")
+    # the span's "without ..." is a condition a question without it does not state: no lead
+    assert check("Can an arrested person be detained in custody?", quote, hits).lead == ""
+
+
+def test_the_deputy_of_an_office_does_not_answer_for_the_office():
+    """"What is the term of office of the President?" once got Art. 67, the Vice-President's term, then a bare
+    "Provided that —" of Art. 56."""
+    from assistant.verify.relevance import deputy_only
+
+    articles = constitution()
+    art56 = passage_hit("Constitution of India, Art. 56", "Art. 56 Term of office of President\n" + articles[56], 1)
+    art67 = passage_hit("Constitution of India, Art. 67", "Art. 67 Term of office of Vice-President\n" + articles[67], 2)
+    question = "What is the term of office of the President?"
+    draft = ("The Vice-President shall hold office for a term of five years from the date on which he enters upon his "
+             "office: [2]. Provided that — [1].")
+    verdict = check(question, draft, [art56, art67], gate=Gate(threshold=0.5))
+    assert [c.cite for c in verdict.citations] == ["Constitution of India, Art. 56"]
+    assert "The Vice-President shall hold office" not in verdict.text and "Provided that" not in verdict.text
+    assert check_sentence("Provided that —", [art56], set()).why == "no content"
+    # a question whose answer may be the deputy, or one about the deputy, keeps the deputy's clause
+    assert not deputy_only("Who presides when the Speaker is absent?", "The Deputy Speaker shall perform the duties")
+    assert not deputy_only("What is the term of the Vice-President?", "The Vice-President shall hold office")
