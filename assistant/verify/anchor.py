@@ -149,14 +149,19 @@ def anchor(claim: str, hits: Sequence[Hit], cited: Sequence[int] = ()) -> Anchor
     return Anchor(best.n, best.span, best.coverage, quoted)
 
 
+NEGATED_SUBJECT = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?(?:no|neither|nothing|none)\b", re.IGNORECASE)
+
+
 def window(span: str, wanted: set[str]) -> str:
-    """The shortest run of the span's clauses holding every wanted term the span holds (the span if none)."""
+    """The shortest run of the span's clauses holding every wanted term the span holds (the span if none). A
+    span opening with a negated subject ("No title, not being a military ... distinction, shall be conferred")
+    keeps that first clause: its "No" governs the clauses after it."""
     clauses = [c for c in CLAUSE.split(span) if c and c.strip()]
     present = wanted & terms(span)
     if len(clauses) < 2 or not present:
         return span
     best = span
-    for i in range(len(clauses)):
+    for i in range(1 if NEGATED_SUBJECT.match(span) else len(clauses)):
         for j in range(i + 1, len(clauses) + 1):
             part = " ".join(clauses[i:j])
             if present <= terms(part) and len(part) < len(best):

@@ -4,7 +4,7 @@ A question is yes/no when it opens with an auxiliary ("Can", "Is", "Does", "May"
 是否, 能否, 可否, 可不可以, 是不是, 有没有, or Korean/Japanese question endings. The lead is settled from
 the served sentence whose anchor span holds most of the question's content terms (at least LEAD_MIN):
 read on the clauses of that span the question is about, "yes" when the question and the span have the
-same polarity, "no" when they differ; a "without ..." both state is left out of that reading ("Can a person
+same polarity, "no" when they differ (a definition, "'genetic data' means ...", settles nothing); a "without ..." both state is left out of that reading ("Can a person
 be detained without being told the grounds?" against "No person ... shall be detained ... without being
 informed" is "no"), and one only the question or only the span states means no lead. No lead when the span
 is conditional (except, unless, 但是 ...),
@@ -19,6 +19,7 @@ from assistant.text import language_of, normalize, terms
 from assistant.verify.anchor import Anchor, coverage, window
 from assistant.verify.polarity import polarity
 
+DEFINITION = re.compile(r"(?<!by )\bmeans\b(?! of)|\bshall mean\b|\brefers to\b", re.IGNORECASE)  # not "by means of"
 WITHOUT = re.compile(r"\bwithout\b", re.IGNORECASE)
 LEAD_MIN = 0.5  # share of the question's content terms the span must hold to settle a lead
 EN_YES_NO = re.compile(r"^\s*(?:can|may|is|are|does|do|did|shall|must|will|has|have|could|should|would|was|were|"
@@ -63,6 +64,8 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     asked, said = polarity(question), polarity(span)
     if asked.modality == "must" and said.modality == "may":
         return ""
+    if DEFINITION.search(best.span):
+        return ""  # "Can a controller process health data?" is not settled by "'genetic data' means ..."
     lead = "yes" if asked.negative == said.negative else "no"
     return "" if model_lead and model_lead != lead else lead
 

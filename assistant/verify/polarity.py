@@ -29,7 +29,7 @@ EN_NEGATIVE = re.compile(
 EN_MASKED = re.compile(r"\b(?:nonetheless|notwithstanding|non-obstante|not only|no later than|no more than|"
                        r"not later than|not more than|not less than|no less than|not exceeding|nothing in this)\b")
 EN_CONDITIONAL = re.compile(r"\b(?:except|unless|only|save|subject to|provided that|provided further|"
-                            r"otherwise than|other than|if|where|in accordance with|by law|by or under)\b")
+                            r"otherwise than|other than|not being|if|where|in accordance with|by law|by or under)\b")
 EN_MUST = re.compile(r"\b(?:shall(?! have the power| be entitled| be lawful)|must|required|obliged|obligat\w*|"
                      r"duty|has to|have to|need to|needs to)\b")
 EN_MAY = re.compile(r"\b(?:may|can|could|entitled|allowed|permitted|lawful|right to|power to|free to|"

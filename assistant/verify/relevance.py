@@ -34,8 +34,9 @@ FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|
 # Acts whose doer a "who ...?" question asks for (the stem as it starts every form: "decid" for decides, decided)
 ACTS = ("appoint", "elect", "nominat", "remov", "dismiss", "dissolv", "summon", "prorogu", "decid", "determin",
         "grant", "approv", "declar", "proclaim", "issu", "make", "enact", "impos", "levy", "conduct", "superintend",
-        "adjudicat", "pardon", "sanction")
-AGENT_QUESTION = re.compile(rf"^\s*who\s+(?:(?:can|may|shall|will|does|do|has the power to)\s+)?({'|'.join(ACTS)})",
+        "adjudicat", "pardon", "sanction", "designat")
+AGENT_QUESTION = re.compile(rf"^\s*who\s+(?:(?:can|may|must|shall|should|will|does|do|has the power to)\s+)?"
+                            rf"({'|'.join(ACTS)})",
                             re.IGNORECASE)
 
 

@@ -425,3 +425,34 @@ def test_the_deputy_of_an_office_does_not_answer_for_the_office():
     # a question whose answer may be the deputy, or one about the deputy, keeps the deputy's clause
     assert not deputy_only("Who presides when the Speaker is absent?", "The Deputy Speaker shall perform the duties")
     assert not deputy_only("What is the term of the Vice-President?", "The Vice-President shall hold office")
+
+
+def test_a_negated_subject_governs_the_clauses_after_it():
+    """"Can the State confer titles on citizens?" once got "Yes." over Art. 18(1): the window around the question's
+    terms was "shall be conferred by the State", without its "No title"."""
+    from assistant.verify.anchor import Anchor, window
+    from assistant.text import terms
+
+    art18 = "(1) No title, not being a military or academic distinction, shall be conferred by the State."
+    question = "Can the State confer titles on citizens?"
+    assert window(art18, terms(question)).startswith("(1) No title")
+    assert polarity(window(art18, terms(question))).negative
+    assert settle(question, [Anchor(1, art18, 1.0, True)]) == ""  # "not being ..." is an exception: the quote speaks
+    # a paraphrase dropping the "No" does not keep the span's polarity
+    assert not keeps_polarity("A title shall be conferred by the State.", window(art18, terms("title conferred State")))
+    # without a negated subject the window is still the shortest run of clauses
+    assert window("The State may, by law, confer titles, and Parliament shall regulate them.",
+                  terms(question)) == "The State may, by law, confer titles,"
+
+
+def test_a_definition_settles_no_lead_and_who_must_designate_asks_for_a_doer():
+    """"Can a controller process health data?" once got "Yes." over GDPR Art. 4(13), the definition of genetic data."""
+    from assistant.verify.anchor import Anchor
+    from assistant.verify.relevance import agent_verb
+
+    definition = ("(13) ‘genetic data’ means personal data relating to the inherited or acquired genetic characteristics "
+                  "of a natural person which give unique information about the physiology or the health of that person;")
+    assert settle("Can a controller process health data?", [Anchor(1, definition, 1.0, True)]) == ""
+    assert settle("Can a controller process health data?",
+                  [Anchor(1, "The controller may process health data by means of a secure system.", 1.0, True)]) == "yes"
+    assert agent_verb("Who must designate a data protection officer?") == "designat"
