@@ -4,7 +4,8 @@ A question is yes/no when it opens with an auxiliary ("Can", "Is", "Does", "May"
 是否, 能否, 可否, 可不可以, 是不是, 有没有, or Korean/Japanese question endings. The lead is settled from
 the served sentence whose anchor span holds most of the question's content terms (at least LEAD_MIN):
 read on the clauses of that span the question is about, "yes" when the question and the span have the
-same polarity, "no" when they differ (a definition, "'genetic data' means ...", settles nothing); a "without ..." both state is left out of that reading ("Can a person
+same polarity, "no" when they differ (a definition, "'genetic data' means ...", settles nothing, nor does a
+span stating no figure for a question that states one); a "without ..." both state is left out of that reading ("Can a person
 be detained without being told the grounds?" against "No person ... shall be detained ... without being
 informed" is "no"), and one only the question or only the span states means no lead. No lead when the span
 is conditional (except, unless, 但是 ...),
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import language_of, normalize, terms
+from assistant.text import language_of, normalize, numbers, terms
 from assistant.verify.anchor import Anchor, coverage, window
 from assistant.verify.polarity import polarity
 
@@ -64,6 +65,8 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     asked, said = polarity(question), polarity(span)
     if asked.modality == "must" and said.modality == "may":
         return ""
+    if numbers(question) and not numbers(best.span):
+        return ""  # "男方二十岁可以登记结婚吗？" is not settled by a clause stating no age (民法典第一千零五十条)
     if DEFINITION.search(best.span):
         return ""  # "Can a controller process health data?" is not settled by "'genetic data' means ..."
     lead = "yes" if asked.negative == said.negative else "no"

@@ -456,3 +456,14 @@ def test_a_definition_settles_no_lead_and_who_must_designate_asks_for_a_doer():
     assert settle("Can a controller process health data?",
                   [Anchor(1, "The controller may process health data by means of a secure system.", 1.0, True)]) == "yes"
     assert agent_verb("Who must designate a data protection officer?") == "designat"
+
+
+def test_a_question_stating_a_figure_is_not_settled_by_a_span_stating_none():
+    """"男方二十岁可以登记结婚吗？" once got "是。" over 民法典第一千零五十条 (family membership after registration)."""
+    from assistant.verify.anchor import Anchor
+
+    art1050 = "登记结婚后，按照男女双方约定，女方可以成为男方家庭的成员，男方可以成为女方家庭的成员。"
+    assert settle("男方二十岁可以登记结婚吗？", [Anchor(1, art1050, 1.0, True)]) == ""
+    assert settle("登记结婚后女方可以成为男方家庭的成员吗？", [Anchor(1, art1050, 1.0, True)]) == "yes"
+    child = "No child below the age of fourteen years shall be employed to work in any factory."
+    assert settle("Can a child below fourteen be employed in a factory?", [Anchor(1, child, 1.0, True)]) == "no"
