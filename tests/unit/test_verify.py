@@ -430,8 +430,8 @@ def test_the_deputy_of_an_office_does_not_answer_for_the_office():
 def test_a_negated_subject_governs_the_clauses_after_it():
     """"Can the State confer titles on citizens?" once got "Yes." over Art. 18(1): the window around the question's
     terms was "shall be conferred by the State", without its "No title"."""
-    from assistant.verify.anchor import Anchor, window
     from assistant.text import terms
+    from assistant.verify.anchor import Anchor, window
 
     art18 = "(1) No title, not being a military or academic distinction, shall be conferred by the State."
     question = "Can the State confer titles on citizens?"
