@@ -20,7 +20,9 @@ Rows, per split, with the default settings (model, adapter and engine as `Settin
 - served sentences hand-labelled wrong: from bench/data/faithful_labels.jsonl (sentence-level hand labels of
   what a run served; a sentence served again with the same text keeps its label, new ones are "unlabelled");
 - time per answer: median seconds of `Assistant.ask`.
-Per-question records go to <out>/sections/faithful/<pack>.json.
+Per-question records go to <out>/sections/faithful/<pack>.json. The test split is then asked again with each of
+OTHER_PRESETS (the "quality" preset: qwen-1.5b, no adapter, k 6), rows "[test, quality preset]", records under
+<out>/sections/faithful/quality/; the same gates, chosen on the default's drafts, decide what is served.
 
 Run:  .venv/bin/python -m bench --only faithful     (BENCH_FAITHFUL_PACKS=india,eu to limit; quick: 3 india questions)
 Tune: .venv/bin/python -m bench.faithful --draft-tuning   (ask the tuning questions: india_qa, eu_qa, taiwan_qa)
@@ -47,6 +49,7 @@ DATA = BENCH_DIR / "data"
 FILES = (DATA / "faithful_en.jsonl", DATA / "faithful_zh.jsonl")
 LABELS = DATA / "faithful_labels.jsonl"
 PACKS = ("india", "eu", "prc", "taiwan")
+OTHER_PRESETS = ("quality",)  # asked the test split after the default: qwen-1.5b, no adapter, k 6
 EMBEDDERS = {"india": "minilm", "eu": "minilm", "prc": "e5", "taiwan": "e5"}
 
 
@@ -179,12 +182,13 @@ def score(records: Sequence[dict], labels: dict[str, str]) -> dict[str, str]:
     }
 
 
-def ask_pack(ctx: Context, pack: str, items: list[dict], target: Path) -> list[dict]:
+def ask_pack(ctx: Context, pack: str, items: list[dict], target: Path, preset: str | None = None) -> list[dict]:
+    """Ask `items` with the default settings, or a preset's (assistant.settings.PRESETS); records to `target`."""
     from assistant.pipeline import Assistant
-    from assistant.settings import Settings
+    from assistant.settings import load
 
     home = pack_index(ctx, pack)
-    assistant = Assistant(Settings(home=home, index=pack, audit_log=False))
+    assistant = Assistant(load(preset, home=home, index=pack, audit_log=False))
     assistant.generator  # load the model before timing anything  # noqa: B018
     records = []
     for n, item in enumerate(items, start=1):
@@ -218,7 +222,28 @@ def run(ctx: Context) -> list[dict]:
         subset = f"{split} split: {len(chosen)} questions, packs {', '.join(packs)}; {config}"
         rows += [row(measure + f" [{split}]", value, runs=1, subset=subset)
                  for measure, value in score(chosen, labels).items()]
-    return rows + comparison_rows(ctx, [r for r in records if r["split"] == "test"])
+    rows += comparison_rows(ctx, [r for r in records if r["split"] == "test"])
+    for preset in () if ctx.quick else OTHER_PRESETS:
+        rows += preset_rows(ctx, preset, packs, [i for i in items if i["split"] == "test"], out / preset, labels)
+    return rows
+
+
+def preset_rows(ctx: Context, preset: str, packs: list[str], items: list[dict], folder: Path,
+                labels: dict[str, str]) -> list[dict]:
+    """The test split asked again with a preset's settings (another model, no adapter): rows "[test, <preset>]"."""
+    from assistant.errors import ModelMissing
+    from assistant.settings import PRESETS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    records = []
+    try:
+        for pack in packs:
+            records += ask_pack(ctx, pack, [i for i in items if i["pack"] == pack], folder / f"{pack}.json", preset)
+    except ModelMissing as exc:
+        return [row(f"{preset} preset [test]", "not installed", runs=0, subset=str(exc))]
+    subset = f"test split: {len(records)} questions, packs {', '.join(packs)}; preset {preset}: {PRESETS[preset]}"
+    return [row(f"{measure} [test, {preset} preset]", value, runs=1, subset=subset)
+            for measure, value in score(records, labels).items()]
 
 
 def model_lead_wrong(records: list[dict]) -> str:
@@ -246,7 +271,7 @@ def comparison_rows(ctx: Context, records: list[dict]) -> list[dict]:
 
 
 BENCHMARK = register(Benchmark(
-    "faithful", "Faithful answers on labelled questions (default settings)", run,
+    "faithful", "Faithful answers on labelled questions (default settings; then the quality preset)", run,
     notes=("130 hand-written questions over india, eu (English), prc (Simplified) and taiwan (Traditional "
            "Chinese); 42 unanswerable from the index; frozen test/dev split by a hash of the id. The gates "
            "(assistant/verify/relevance.py) were chosen by 5-fold CV on the dev split plus 81 earlier labelled "
@@ -255,8 +280,9 @@ BENCHMARK = register(Benchmark(
            "and lowered the answer rate. Three serving rules of an earlier run (headings are not spans, a "
            "paraphrase needs every term, a cite lends only its numbers) were added after reading served answers "
            "of both splits. Drafts stop at 32 tokens (Settings.max_new_tokens). 'Wrong' and 'off point' are hand"
-           " labels of every served sentence (bench/data/faithful_labels.jsonl). See bench/faithful.py for each "
-           "row's definition."),
+           " labels of every served sentence (bench/data/faithful_labels.jsonl). Rows '[test, quality preset]': "
+           "the test split asked again with the quality preset (qwen-1.5b, no adapter, k 6), the same gates. See "
+           "bench/faithful.py for each row's definition."),
 ))
 
 
@@ -372,10 +398,11 @@ def relabel(section: Path = BENCH_DIR / "sections" / "faithful.json") -> None:
     """Rewrite the stored section's hand-label rows from its per-question records and the current labels
     (labels are written after a run, by reading what it served); then `python -m bench --render`."""
     data = json.loads(section.read_text(encoding="utf-8"))
-    records, labels = stored_records(), load_labels()
+    labels = load_labels()
     for item in data["rows"]:
-        found = re.fullmatch(r"(served sentences hand-labelled .+) \[(test|dev|all)\]", item["measure"])
+        found = re.fullmatch(r"(served sentences hand-labelled .+) \[(test|dev|all)(?:, (\w+) preset)?\]", item["measure"])
         if found:
+            records = stored_records(section.parent / "faithful" / (found.group(3) or ""))
             chosen = [r for r in records if found.group(2) == "all" or r["split"] == found.group(2)]
             item["value"] = score(chosen, labels)[found.group(1)]
     section.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

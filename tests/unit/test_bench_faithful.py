@@ -45,3 +45,22 @@ def test_tuning_questions_are_their_own_split_and_answerable_only_within_the_sco
     taiwan = [q for q in tuning if q["pack"] == "taiwan"]
     assert 0 < sum(q["answerable"] for q in taiwan) < len(taiwan)  # rulings outside the index are unanswerable
     assert all(q["gold"] for q in tuning if q["answerable"]) and not any(q["gold"] for q in tuning if not q["answerable"])
+
+
+def test_relabel_reads_a_preset_rows_records_from_its_own_folder(tmp_path, monkeypatch):
+    import json
+
+    import bench.faithful as faithful
+
+    folder = tmp_path / "faithful"
+    (folder / "quality").mkdir(parents=True)
+    (folder / "india.json").write_text(json.dumps([dict(record("a", served=("right one",)), split="test")]))
+    (folder / "quality" / "india.json").write_text(json.dumps([dict(record("a", served=("bad one",)), split="test")]))
+    section = tmp_path / "faithful.json"
+    rows = [{"measure": "served sentences hand-labelled wrong [test]", "value": ""},
+            {"measure": "served sentences hand-labelled wrong [test, quality preset]", "value": ""}]
+    section.write_text(json.dumps({"rows": rows}))
+    monkeypatch.setattr(faithful, "load_labels", lambda: {"right one": "right", "bad one": "wrong"})
+    faithful.relabel(section)
+    values = [r["value"] for r in json.loads(section.read_text())["rows"]]
+    assert values == ["0 of 1 (0 unlabelled)", "1 of 1 (0 unlabelled)"]
