@@ -10,8 +10,8 @@ and ... forbidden". A claim must also keep its span's count of cues up to parity
 informed".
 Words that only look negative are masked first: 不动产, 未成年人, 无民事行为能力, "nonetheless".
 *Modality*: "must" (shall, must, required, 应当, 必须), "may" (may, can, entitled, 可以, 有权, Taiwanese 得), or "".
-*Conditional*: the clause carries an exception or condition (except, unless, only, subject to, 除…外, 但是,
-除非, 如…者, 若): a yes/no lead is never settled on such a clause, its quote is shown instead.
+*Conditional*: the clause carries an exception or condition (except, unless, only, subject to, notwithstanding,
+a negation inside a relative clause: "A Minister who ... is not a member ... shall cease", 除…外, 但是, 除非, 如…者, 若): a yes/no lead is never settled on such a clause, its quote is shown instead.
 Chinese is compared after `assistant.text.normalize` (Traditional -> Simplified).
 """
 from __future__ import annotations
@@ -29,7 +29,8 @@ EN_NEGATIVE = re.compile(
 EN_MASKED = re.compile(r"\b(?:nonetheless|notwithstanding|non-obstante|not only|no later than|no more than|"
                        r"not later than|not more than|not less than|no less than|not exceeding|nothing in this)\b")
 EN_CONDITIONAL = re.compile(r"\b(?:except|unless|only|save|subject to|provided that|provided further|"
-                            r"otherwise than|other than|not being|if|where|in accordance with|by law|by or under)\b")
+                            r"otherwise than|other than|not being|notwithstanding|"
+                            r"(?:who|which)\b[^,.;:]{0,60}?\b(?:not|never)\b|if|where|in accordance with|by law|by or under)\b")
 EN_MUST = re.compile(r"\b(?:shall(?! have the power| be entitled| be lawful)|must|required|obliged|obligat\w*|"
                      r"duty|has to|have to|need to|needs to)\b")
 EN_MAY = re.compile(r"\b(?:may|can|could|entitled|allowed|permitted|lawful|right to|power to|free to|"

@@ -467,3 +467,19 @@ def test_a_question_stating_a_figure_is_not_settled_by_a_span_stating_none():
     assert settle("登记结婚后女方可以成为男方家庭的成员吗？", [Anchor(1, art1050, 1.0, True)]) == "yes"
     child = "No child below the age of fourteen years shall be employed to work in any factory."
     assert settle("Can a child below fourteen be employed in a factory?", [Anchor(1, child, 1.0, True)]) == "no"
+
+
+def test_an_overriding_clause_or_a_negation_in_a_relative_clause_settles_no_lead():
+    """"Is a minister required to be a member of Parliament?" once got "No." over Art. 75(5) (a Minister who is not a
+    member for six months ceases to be one); "Can Hindi be used in the proceedings of the Supreme Court?" got "Yes."
+    over Art. 348(2), which lets a Governor authorise Hindi in a High Court "notwithstanding" clause (1)."""
+    from assistant.verify.anchor import Anchor
+
+    art75 = ("(5) A Minister who for any period of six consecutive months is not a member of either House of Parliament "
+             "shall at the expiration of that period cease to be a Minister.")
+    art348 = ("(2) Notwithstanding anything in sub-clause (a) of clause (1), the Governor of a State may, with the "
+              "previous consent of the President, authorise the use of the Hindi language in proceedings in the High Court.")
+    assert polarity(art75).conditional and polarity(art348).conditional
+    assert settle("Is a minister required to be a member of Parliament?", [Anchor(1, art75, 1.0, True)]) == ""
+    assert settle("Can Hindi be used in the proceedings of the Supreme Court?", [Anchor(1, art348, 1.0, True)]) == ""
+    assert not polarity("No child below the age of fourteen years shall be employed in any factory.").conditional
