@@ -4,13 +4,14 @@ A question is yes/no when it opens with an auxiliary ("Can", "Is", "Does", "May"
 是否, 能否, 可否, 可不可以, 是不是, 有没有, or Korean/Japanese question endings. The lead is settled from
 the served sentence whose anchor span holds most of the question's content terms (at least LEAD_MIN):
 read on the clauses of that span the question is about, "yes" when the question and the span have the
-same polarity, "no" when they differ (a definition, "'genetic data' means ...", settles nothing, nor does a
-span stating no figure for a question that states one); a "without ..." both state is left out of that reading ("Can a person
+same polarity, "no" when they differ. A "without ..." both state is left out of that reading ("Can a person
 be detained without being told the grounds?" against "No person ... shall be detained ... without being
-informed" is "no"), and one only the question or only the span states means no lead. No lead when the span
-is conditional (except, unless, 但是 ...),
-when the question asks for a duty and the span only permits, when too little of the question is in the
-span, or when the model's own lead says the opposite: the served sentence and its quote then speak alone.
+informed" is "no"). No lead, and the served sentence and its quote speak alone, when:
+- the span is conditional (except, unless, notwithstanding, 但是 ...) or a definition ("'genetic data' means");
+- only the question or only the span states a "without ...";
+- the question states a figure and the span none ("男方二十岁可以登记结婚吗？" over a clause stating no age);
+- the question asks for a duty and the span only permits, or too little of the question is in the span;
+- the model's own lead says the opposite.
 """
 from __future__ import annotations
 
@@ -54,21 +55,16 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
         return ""
     wanted = terms(question)
     best = max(anchors, key=lambda a: coverage(wanted, a.span, ""))
-    if coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional:
-        return ""
     span = window(best.span, wanted)
     asked_without, said_without = bool(WITHOUT.search(question)), bool(WITHOUT.search(span))
-    if asked_without != said_without:
-        return ""  # "detained without being informed": a circumstance only one side states
-    if asked_without:  # the same circumstance on both sides: the lead is the main clause's ("No person ... shall")
+    if (coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional or DEFINITION.search(best.span)
+            or asked_without != said_without or (numbers(question) and not numbers(best.span))):
+        return ""
+    if asked_without:  # the same circumstance on both sides: the main clause decides ("No person ... shall")
         question, span = WITHOUT.sub(" ", question), WITHOUT.sub(" ", span)
     asked, said = polarity(question), polarity(span)
     if asked.modality == "must" and said.modality == "may":
         return ""
-    if numbers(question) and not numbers(best.span):
-        return ""  # "男方二十岁可以登记结婚吗？" is not settled by a clause stating no age (民法典第一千零五十条)
-    if DEFINITION.search(best.span):
-        return ""  # "Can a controller process health data?" is not settled by "'genetic data' means ..."
     lead = "yes" if asked.negative == said.negative else "no"
     return "" if model_lead and model_lead != lead else lead
 

@@ -11,7 +11,8 @@ informed".
 Words that only look negative are masked first: 不动产, 未成年人, 无民事行为能力, "nonetheless".
 *Modality*: "must" (shall, must, required, 应当, 必须), "may" (may, can, entitled, 可以, 有权, Taiwanese 得), or "".
 *Conditional*: the clause carries an exception or condition (except, unless, only, subject to, notwithstanding,
-a negation inside a relative clause: "A Minister who ... is not a member ... shall cease", 除…外, 但是, 除非, 如…者, 若): a yes/no lead is never settled on such a clause, its quote is shown instead.
+a negation inside a relative clause: "A Minister who ... is not a member ... shall cease", 除…外, 但是, 除非,
+如…者, 若): a yes/no lead is never settled on such a clause, its quote is shown instead.
 Chinese is compared after `assistant.text.normalize` (Traditional -> Simplified).
 """
 from __future__ import annotations
