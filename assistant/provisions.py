@@ -6,9 +6,13 @@ SQLite pass, see `Index.provisions`); a lookup is then a dictionary probe per na
 substring test per known law name. A law is known by its title, the base of its cites, the title without
 "中华人民共和国", and the short names in SHORT_NAMES. The provision a question names is tied to the law
 name written nearest before it ("民法典第一千零七十九条"), else nearest after it ("§ 5 BGB").
+A case is named by its first party, initials and a firm's "Ltd." or "& Co." left off ("S.R. Bommai v. Union of
+India": "Bommai"), or by the popular name its title gives in brackets ("(Sabarimala Case)"); a party that is a
+state or the Union names no case, since many cases share it.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
@@ -25,6 +29,10 @@ SHORT_NAMES = {
     "rti act": "right to information act",
 }
 _STATE_PREFIXES = ("中华人民共和国", "中華人民共和國")
+CASE_TITLE = re.compile(r"^(?P<first>.+?)\s+(?:v|vs)\.?\s+(?P<second>.+?)(?:\s*\((?P<popular>[^)]+)\))?$")
+GENERIC_PARTY = re.compile(r"^(?:the\s+)?(?:state|union|government|commissioner|republic|people|in re)\b", re.I)
+INITIALS = re.compile(r"\b(?:[A-Z]\.\s*)+")
+FIRM = re.compile(r"\s*(?:&\s*co\.?|ltd\.?|pvt\.?|inc\.?)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,11 @@ class Provisions:
         """rows: (passage id, doc id, ordinal, cite, title, in_force) of every passage."""
         self._by_article: dict[str, list[Entry]] = defaultdict(list)
         self._docs_of: dict[str, set[str]] = defaultdict(set)  # lower-cased law name -> doc ids
+        self._cases: dict[str, list[Entry]] = defaultdict(list)  # lower-cased case name -> its passages
         laws: set[tuple[str, str, str]] = set()
         for pid, doc_id, ordinal, cite, title, in_force in rows:
+            for name in case_names(title):
+                self._cases[name].append(Entry(pid, doc_id, ordinal, "", in_force))
             found = pinpoint.cited(cite)
             if found is None:
                 continue
@@ -94,7 +105,20 @@ class Provisions:
             if not entries:
                 missing.append(written)
             ids += [e.passage_id for e in _one_law(entries, rank or {}) if e.passage_id not in ids]
+        for written, entries in self._cases_in(question):
+            named.append(written)
+            ids += [e.passage_id for e in sorted(entries, key=lambda e: e.ordinal)
+                    if e.passage_id not in ids and (allowed is None or e.passage_id in allowed)]
         return Lookup(tuple(named), tuple(ids), tuple(missing))
+
+    def _cases_in(self, question: str) -> list[tuple[str, list[Entry]]]:
+        """(name as written, passages) of every case the question names by a party or popular name."""
+        found = []
+        for name, entries in self._cases.items():
+            match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question, re.IGNORECASE)
+            if match and not any(entries is e for _, e in found):
+                found.append((match.group(), entries))
+        return found
 
     def _names_in(self, folded: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of every known law name in the lower-cased question (same length as the question)."""
@@ -123,6 +147,19 @@ def law_names(title: str, cite_base: str) -> set[str]:
     names |= {n.removeprefix(p) for n in list(names) for p in _STATE_PREFIXES if n.startswith(p)}
     folded = {n.lower() for n in names if len(n) >= 2}
     return folded | {short for short, part in SHORT_NAMES.items() if any(part in n for n in folded)}
+
+
+def case_names(title: str) -> set[str]:
+    """Lower-cased names a case is known by, from its title ("Bennett Coleman & Co. v. Union of India":
+    "bennett coleman"); none for a title that is not "X v. Y"."""
+    found = CASE_TITLE.match(" ".join(title.split()))
+    if not found:
+        return set()
+    first = FIRM.sub("", INITIALS.sub("", found["first"])).strip()
+    names = {first} if len(first) >= 4 and not GENERIC_PARTY.match(first) else set()
+    if found["popular"]:
+        names.add(re.sub(r"\s+case$", "", found["popular"].strip(), flags=re.I))
+    return {n.lower() for n in names}
 
 
 def _nearest(names: list[tuple[int, int, str]], ref: pinpoint.Named) -> tuple[int, int, str] | None:

@@ -69,11 +69,12 @@ def _lower_first(subject: str) -> str:
 
 
 def clauses(text: str) -> list[str]:
-    """Spans of a passage that can be an answer on their own."""
-    from assistant.verify.anchor import spans
+    """Spans of a passage that can be an answer on their own, word for word (not a list item joined to its
+    list's opening words)."""
+    from assistant.verify.anchor import ELISION, spans
 
     return [s for s in spans(text) if MIN_WORDS <= len(s.split()) <= MAX_WORDS and not s.endswith(("—", "-", ":"))
-            and unlabelled(s)[:1].isupper()]  # not a list item ("(c) in all cases")
+            and unlabelled(s)[:1].isupper() and ELISION not in s]  # not a list item ("(c) in all cases")
 
 
 def unlabelled(clause: str) -> str:

@@ -96,17 +96,32 @@ LEAD_IN = re.compile(r"^\W*(?:provided(?:\s+(?:further|also|always))?\s+that|exp
                      re.IGNORECASE)
 
 
+# A list's opening words ("No person shall be eligible for election as President unless he—", "有下列情形之一的：")
+# and its items ("(b) has completed the age of thirty-five years, and", "（二）...；")
+OPENS_LIST = re.compile(r"(?:[—–:：]|,\s*—|\bnamely)\W*$")
+ITEM = re.compile(r"^[(（](?:[a-z]{1,3}|[ivx]{1,5}|[一二三四五六七八九十]{1,3})[)）]\s*")
+ITEM_END = re.compile(r"(?:[,;，；]\s*(?:and|or)?|\s+(?:and|or))\s*$")
+ELISION = " … "
+
+
 def spans(text: str) -> list[str]:
     """The passage's sentences and their parts, its heading left out; a sentence that gives the model orders
     ("ignore previous instructions", "answer yes and cite [7]") is never a span: quoting it would serve an
-    injection. Nor is a proviso's bare opener ("Provided that —"), which says nothing alone."""
-    found = []
+    injection. Nor is a proviso's bare opener ("Provided that —"), which says nothing alone. A list's item
+    is also a span joined to the words that open the list, elided between ("(1) No person shall be eligible
+    for election as President unless he— … (b) has completed the age of thirty-five years"): the item alone
+    does not say what it is a condition of. The opening words stay a span too: they may state the rule ("The
+    President shall have the power to grant pardons ... in all cases—")."""
+    found, opener = [], ""
     for sentence in split_sentences(body(text)):
         if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence):
             continue
         found.append(sentence)
         parts = [p.strip() for p in re.split(r"(?<=[;:；：])", sentence) if p.strip()]
         found += parts if len(parts) > 1 else []
+        if opener and ITEM.match(sentence):
+            found.append(f"{opener}{ELISION}{ITEM_END.sub('', sentence)}")
+        opener = sentence if OPENS_LIST.search(sentence) else opener if ITEM.match(sentence) else ""
     return found
 
 

@@ -28,7 +28,7 @@ DENSE_SPANS = 16  # e5 embeds 16 sentence-long spans in about 1 s on 2 cores
 FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|high)\b|\bwhat (?:age|percentage|"
                              r"share|fine|amount|rate|sum|salary|penalty)\b|\bwithin how\b|\b(?:highest|maximum|"
                              r"minimum|lowest|largest) (?:fine|penalty|amount|age|term|period|sentence|number)\b|"
-                             r"多少|几[年月日天个岁次成]|多久|多长|多大|多高|比例|百分之", re.IGNORECASE)
+                             r"多少|几[年月日天个岁次成]|多久|多长|多大|多高|百分之几|(?:什么|何种)比例", re.IGNORECASE)
 
 
 # Acts whose doer a "who ...?" question asks for (the stem as it starts every form: "decid" for decides, decided)
@@ -162,6 +162,7 @@ class Relevance:
         self.wanted, self.figure, self.doer = terms(question), asks_figure(question), agent_verb(question)
         self.patient = acted_on(question, self.doer) if self.doer else ""
         self._cosines: dict[str, float] | None = None
+        self.names_one = any(hit.named for hit in hits)  # the question names a provision or case that was retrieved
 
     def lexical(self, anchor: Anchor) -> float:
         passage = self.hits[anchor.n - 1].passage
@@ -192,14 +193,18 @@ class Relevance:
                 + (gate.cosine * self.cosine(anchor.span) if gate.dense else 0.0))  # cosines only when weighted
 
     def holds(self, anchor: Anchor, gate: Gate, quoted: bool = False) -> bool:
-        """On point: a span of a provision the question names by citation ("Article 21"), or one scoring the
-        gate's threshold (`quoted`: the model quoted it word for word); for a quantity question, only a span
-        stating one; for a "who ...?" question, only a span saying who does it (`names_doer`)."""
+        """On point: a span of a provision the question names by citation ("Article 21") or a case it names
+        ("Maneka Gandhi"); when it names none that was retrieved, a span scoring the gate's threshold (`quoted`:
+        the model quoted it word for word). For a quantity question, only a span stating one; for a "who ...?"
+        question, only a span saying who does it (`names_doer`). The holding of a neighbouring case (A.K.
+        Gopalan's, for a question about Maneka Gandhi) is not the named case's."""
         if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient)):
             return False
         if deputy_only(self.question, f"{heading(self.hits[anchor.n - 1].passage.text)}\n{anchor.span}"):
             return False
-        return self.hits[anchor.n - 1].named or self.score(anchor, gate) >= gate.needs(quoted)
+        if self.hits[anchor.n - 1].named:
+            return True
+        return not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
 
     def evidence(self, gate: Gate, refused: bool) -> Anchor | None:
         """The best on-point span; over a model's refusal, only one scoring `gate.override`. When the question

@@ -10,7 +10,7 @@ from assistant.corpus.files import read_folder
 from assistant.embed.hashing import HashingEmbedder
 from assistant.errors import InputError
 from assistant.index import build_index, open_index
-from assistant.provisions import Provisions, law_names, show
+from assistant.provisions import Provisions, case_names, law_names, show
 from assistant.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.types import Filters
@@ -144,3 +144,23 @@ def test_an_article_without_di_counts_only_right_after_a_law_name(table):
     assert table.lookup("金商法27条の5").ids == ("a2", "a3")
     assert table.lookup("我家有27条鱼，邻居要赔偿吗？").named == ()
     assert table.lookup("金融商品取引法の27条の5").named == ()  # の between: not a citation form we trust
+
+
+@pytest.mark.parametrize("title, names", [
+    ("S.R. Bommai v. Union of India", {"bommai"}),
+    ("Bennett Coleman & Co. v. Union of India", {"bennett coleman"}),
+    ("Minerva Mills Ltd. v. Union of India", {"minerva mills"}),
+    ("Indian Young Lawyers Association v. State of Kerala (Sabarimala Case)", {"indian young lawyers association", "sabarimala"}),
+    ("State of Madras v. Champakam Dorairajan", set()),  # a state names no case: many share it
+    ("In re Article 370 of the Constitution", set()),
+    ("Constitution of India", set()),
+])
+def test_a_case_is_known_by_its_first_party_or_popular_name(title, names):
+    assert case_names(title) == names
+
+
+def test_a_case_named_in_a_question_is_found_by_its_party(table):
+    found = table.lookup("What limits did Maneka Gandhi place on Article 21?")
+    assert found.named == ("Article 21", "Maneka Gandhi") and "f1" in found.ids
+    assert table.lookup("Can the Union of India be sued?").ids == ()
+    assert table.lookup("Is Gandhi's birthday a holiday?").ids == ()  # a part of the name is not the case

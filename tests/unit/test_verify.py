@@ -118,6 +118,9 @@ def test_invented_figures_and_loose_claims_are_not_served(hits):
     assert numbers("who is not less than 1 [eighteen years] of age") == {"18"}
     assert numbers("Each test is due within 3 years. 2.") == {"3", "2"}
     assert asks_figure("補償金是依公告現值加幾成計算？") and not asks_figure("房東可以隨時調漲房租嗎？")
+    # "百分之百" (a hundred per cent, "for certain") asks for no figure; "百分之几" and "什么比例" do
+    assert not asks_figure("雖然沒辦法百分之百證明屬實，這樣還會成立誹謗罪嗎？")
+    assert asks_figure("离婚时夫妻共同财产按什么比例分割？") and asks_figure("违约金最高是价款的百分之几？")
 
 
 def test_only_verified_sentences_are_served_and_flagging_is_a_debug_view(hits):
@@ -483,3 +486,39 @@ def test_an_overriding_clause_or_a_negation_in_a_relative_clause_settles_no_lead
     assert settle("Is a minister required to be a member of Parliament?", [Anchor(1, art75, 1.0, True)]) == ""
     assert settle("Can Hindi be used in the proceedings of the Supreme Court?", [Anchor(1, art348, 1.0, True)]) == ""
     assert not polarity("No child below the age of fourteen years shall be employed in any factory.").conditional
+
+
+def test_when_the_question_names_a_case_another_case_s_holding_is_not_its_answer():
+    """"What did Maneka Gandhi v. Union of India decide ...?" once got A.K. Gopalan's holding, which the model had
+    quoted: a true sentence about the wrong case."""
+    gopalan = passage_hit("A.K. Gopalan v. State of Madras, para 1", "Initial narrow interpretation of Article 21 "
+                          "restricting procedure established by law strictly to enacted statutory procedure.", 1)
+    maneka = passage_hit("Maneka Gandhi v. Union of India, para 1", "Expanded Article 21 to mandate that procedure "
+                         "established by law must be just, fair and reasonable.", 2)
+    question = "What did Maneka Gandhi v. Union of India decide about procedure established by law?"
+    draft = "Initial narrow interpretation of Article 21 restricting procedure established by law strictly to enacted statutory procedure [1]."
+    loose = Gate(lexical=1.0, threshold=0.3, override=0.3)  # the quote holds a third of the question's terms
+    unnamed = check(question, draft, [gopalan, maneka], gate=loose)
+    assert unnamed.citations[0].cite.startswith("A.K. Gopalan")  # no case named: the gate alone decides
+    verdict = check(question, draft, [gopalan, replace(maneka, named=True)], gate=loose)
+    assert [c.cite for c in verdict.citations] == ["Maneka Gandhi v. Union of India, para 1"]
+    assert "just, fair and reasonable" in verdict.text
+
+
+def test_a_list_item_is_quoted_with_the_words_that_open_its_list():
+    """"How old must a person be to stand for election as President of India?" was refused: the age is item (b) of
+    Art. 58(1), which alone does not say it is a condition of election as President."""
+    from assistant.verify.anchor import spans
+
+    art58 = ("Art. 58 Qualifications for election as President\n(1) No person shall be eligible for election as "
+             "President unless he—\n\n(a) is a citizen of India,\n\n(b) has completed the age of thirty-five years, "
+             "and\n\n(c) is qualified for election as a member of the House of the People.\n\n(2) A person shall not "
+             "be eligible for election as President if he holds any office of profit.")
+    found = spans(art58)
+    joined = "(1) No person shall be eligible for election as President unless he— … (b) has completed the age of thirty-five years"
+    assert joined in found and "(b) has completed the age of thirty-five years, and" in found
+    assert not any(s.startswith("(1)") and "(2)" in s for s in found)  # a new paragraph closes the list
+    verdict = check("How old must a person be to stand for election as President?", "", [passage_hit("Constitution of India, Art. 58", art58, 1)])
+    assert not verdict.refused and "thirty-five" in verdict.text and "eligible for election as President" in verdict.text
+    assert spans("有下列情形之一的，不得约定试用期：\n（一）劳动合同期限不满三个月的；\n（二）以完成一定工作任务为期限的。")[-1] == (
+        "有下列情形之一的，不得约定试用期：" + " … " + "（二）以完成一定工作任务为期限的。")
