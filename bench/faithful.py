@@ -20,9 +20,11 @@ Rows, per split, with the default settings (model, adapter and engine as `Settin
 - served sentences hand-labelled wrong: from bench/data/faithful_labels.jsonl (sentence-level hand labels of
   what a run served; a sentence served again with the same text keeps its label, new ones are "unlabelled");
 - time per answer: median seconds of `Assistant.ask`.
-Per-question records go to <out>/sections/faithful/<pack>.json. The test split is then asked again with each of
-OTHER_PRESETS (the "quality" preset: qwen-1.5b, no adapter, k 6), rows "[test, quality preset]", records under
-<out>/sections/faithful/quality/; the same gates, chosen on the default's drafts, decide what is served.
+Per-question records go to <out>/sections/faithful/<pack>.json. The test split is then asked again in each of
+VARIANTS, with the same gates (chosen on the default's drafts): the "quality" preset (qwen-1.5b, no adapter, k
+6), rows "[test, quality preset]", records under <out>/sections/faithful/quality/; and the default model without
+the shipped adapter on the packs of the adapter's scope (Chinese: prc, taiwan), rows "[test, no adapter]", beside
+the default's own rows for the same questions, "[test, adapter, prc+taiwan]".
 
 Run:  .venv/bin/python -m bench --only faithful     (BENCH_FAITHFUL_PACKS=india,eu to limit; quick: 3 india questions)
 Tune: .venv/bin/python -m bench.faithful --draft-tuning   (ask the tuning questions: india_qa, eu_qa, taiwan_qa)
@@ -38,6 +40,7 @@ import json
 import os
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from typing import Sequence
@@ -49,7 +52,24 @@ DATA = BENCH_DIR / "data"
 FILES = (DATA / "faithful_en.jsonl", DATA / "faithful_zh.jsonl")
 LABELS = DATA / "faithful_labels.jsonl"
 PACKS = ("india", "eu", "prc", "taiwan")
-OTHER_PRESETS = ("quality",)  # asked the test split after the default: qwen-1.5b, no adapter, k 6
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The test split asked again after the default: rows "[test, <label>]", records under <folder>/."""
+
+    label: str
+    folder: str  # under sections/faithful/; "" is the default's own records (`asks` False: no model run)
+    preset: str | None = None  # assistant.settings.PRESETS
+    overrides: tuple[tuple[str, str], ...] = ()
+    packs: tuple[str, ...] = PACKS
+    asks: bool = True
+
+
+CHINESE = ("prc", "taiwan")  # the shipped adapter's scope (assistant/adapters/qwen-0.5b/adapter_card.json)
+VARIANTS = (Variant("quality preset", "quality", preset="quality"),  # qwen-1.5b, no adapter, k 6
+            Variant("adapter, prc+taiwan", "", packs=CHINESE, asks=False),  # the default's, for the row below
+            Variant("no adapter", "no-adapter", overrides=(("adapter", "none"),), packs=CHINESE))
 EMBEDDERS = {"india": "minilm", "eu": "minilm", "prc": "e5", "taiwan": "e5"}
 
 
@@ -182,13 +202,15 @@ def score(records: Sequence[dict], labels: dict[str, str]) -> dict[str, str]:
     }
 
 
-def ask_pack(ctx: Context, pack: str, items: list[dict], target: Path, preset: str | None = None) -> list[dict]:
-    """Ask `items` with the default settings, or a preset's (assistant.settings.PRESETS); records to `target`."""
+def ask_pack(ctx: Context, pack: str, items: list[dict], target: Path, preset: str | None = None,
+             **overrides) -> list[dict]:
+    """Ask `items` with the default settings, or a preset's (assistant.settings.PRESETS) and any other settings;
+    records to `target`."""
     from assistant.pipeline import Assistant
     from assistant.settings import load
 
     home = pack_index(ctx, pack)
-    assistant = Assistant(load(preset, home=home, index=pack, audit_log=False))
+    assistant = Assistant(load(preset, home=home, index=pack, audit_log=False, **overrides))
     assistant.generator  # load the model before timing anything  # noqa: B018
     records = []
     for n, item in enumerate(items, start=1):
@@ -223,26 +245,34 @@ def run(ctx: Context) -> list[dict]:
         rows += [row(measure + f" [{split}]", value, runs=1, subset=subset)
                  for measure, value in score(chosen, labels).items()]
     rows += comparison_rows(ctx, [r for r in records if r["split"] == "test"])
-    for preset in () if ctx.quick else OTHER_PRESETS:
-        rows += preset_rows(ctx, preset, packs, [i for i in items if i["split"] == "test"], out / preset, labels)
+    for variant in () if ctx.quick else VARIANTS:
+        rows += variant_rows(ctx, variant, [p for p in packs if p in variant.packs],
+                             [i for i in items if i["split"] == "test"], out, labels)
     return rows
 
 
-def preset_rows(ctx: Context, preset: str, packs: list[str], items: list[dict], folder: Path,
-                labels: dict[str, str]) -> list[dict]:
-    """The test split asked again with a preset's settings (another model, no adapter): rows "[test, <preset>]"."""
+def variant_rows(ctx: Context, variant: Variant, packs: list[str], items: list[dict], out: Path,
+                 labels: dict[str, str]) -> list[dict]:
+    """The test split asked again in a variant's settings (another model, no adapter), or the default's own
+    records of its packs: rows "[test, <label>]"."""
     from assistant.errors import ModelMissing
     from assistant.settings import PRESETS
 
-    folder.mkdir(parents=True, exist_ok=True)
-    records = []
-    try:
-        for pack in packs:
-            records += ask_pack(ctx, pack, [i for i in items if i["pack"] == pack], folder / f"{pack}.json", preset)
-    except ModelMissing as exc:
-        return [row(f"{preset} preset [test]", "not installed", runs=0, subset=str(exc))]
-    subset = f"test split: {len(records)} questions, packs {', '.join(packs)}; preset {preset}: {PRESETS[preset]}"
-    return [row(f"{measure} [test, {preset} preset]", value, runs=1, subset=subset)
+    folder = out / variant.folder
+    if not variant.asks:
+        records = [r for r in stored_records(folder) if r["pack"] in packs and r["split"] == "test"]
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        records = []
+        try:
+            for pack in packs:
+                records += ask_pack(ctx, pack, [i for i in items if i["pack"] == pack], folder / f"{pack}.json",
+                                    variant.preset, **dict(variant.overrides))
+        except ModelMissing as exc:
+            return [row(f"{variant.label} [test]", "not installed", runs=0, subset=str(exc))]
+    settings = {**(PRESETS[variant.preset] if variant.preset else {}), **dict(variant.overrides)} or "default"
+    subset = f"test split: {len(records)} questions, packs {', '.join(packs)}; settings {settings}"
+    return [row(f"{measure} [test, {variant.label}]", value, runs=1, subset=subset)
             for measure, value in score(records, labels).items()]
 
 
@@ -271,7 +301,7 @@ def comparison_rows(ctx: Context, records: list[dict]) -> list[dict]:
 
 
 BENCHMARK = register(Benchmark(
-    "faithful", "Faithful answers on labelled questions (default settings; then the quality preset)", run,
+    "faithful", "Faithful answers on labelled questions (default settings; then the quality preset and no adapter)", run,
     notes=("130 hand-written questions over india, eu (English), prc (Simplified) and taiwan (Traditional "
            "Chinese); 42 unanswerable from the index; frozen test/dev split by a hash of the id. The gates "
            "(assistant/verify/relevance.py) were chosen by 5-fold CV on the dev split plus 81 earlier labelled "
@@ -281,8 +311,10 @@ BENCHMARK = register(Benchmark(
            "paraphrase needs every term, a cite lends only its numbers) were added after reading served answers "
            "of both splits. Drafts stop at 32 tokens (Settings.max_new_tokens). 'Wrong' and 'off point' are hand"
            " labels of every served sentence (bench/data/faithful_labels.jsonl). Rows '[test, quality preset]': "
-           "the test split asked again with the quality preset (qwen-1.5b, no adapter, k 6), the same gates. See "
-           "bench/faithful.py for each row's definition."),
+           "the test split asked again with the quality preset (qwen-1.5b, no adapter, k 6), the same gates. Rows "
+           "'[test, no adapter]': the prc and taiwan test questions (the adapter's scope) asked again by the "
+           "default model without the shipped adapter, beside the default's rows for the same questions, "
+           "'[test, adapter, prc+taiwan]'. See bench/faithful.py for each row's definition."),
 ))
 
 
@@ -400,10 +432,12 @@ def relabel(section: Path = BENCH_DIR / "sections" / "faithful.json") -> None:
     data = json.loads(section.read_text(encoding="utf-8"))
     labels = load_labels()
     for item in data["rows"]:
-        found = re.fullmatch(r"(served sentences hand-labelled .+) \[(test|dev|all)(?:, (\w+) preset)?\]", item["measure"])
+        found = re.fullmatch(r"(served sentences hand-labelled .+) \[(test|dev|all)(?:, ([^\]]+))?\]", item["measure"])
         if found:
-            records = stored_records(section.parent / "faithful" / (found.group(3) or ""))
-            chosen = [r for r in records if found.group(2) == "all" or r["split"] == found.group(2)]
+            variant = next((v for v in VARIANTS if v.label == found.group(3)), Variant("", ""))
+            records = stored_records(section.parent / "faithful" / variant.folder)
+            chosen = [r for r in records if (found.group(2) == "all" or r["split"] == found.group(2))
+                      and r["pack"] in variant.packs]
             item["value"] = score(chosen, labels)[found.group(1)]
     section.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -2,9 +2,10 @@
 from bench.faithful import load_questions, model_lead_wrong, objective, score, split_of
 
 
-def record(qid, answerable=True, refused=False, polarity=None, lead="", gold_cited=True, served=("s",), draft="d"):
+def record(qid, answerable=True, refused=False, polarity=None, lead="", gold_cited=True, served=("s",), draft="d",
+           pack="india"):
     cites = [{"cite": "X, Art. 1", "quote": "q", "retrieved": True, "gold": gold_cited}] if not refused else []
-    return {"id": qid, "answerable": answerable, "refused": refused, "polarity": polarity, "lead": lead,
+    return {"id": qid, "pack": pack, "answerable": answerable, "refused": refused, "polarity": polarity, "lead": lead,
             "citations": cites, "served": [] if refused else list(served), "seconds": 1.0, "draft": draft}
 
 
@@ -47,20 +48,26 @@ def test_tuning_questions_are_their_own_split_and_answerable_only_within_the_sco
     assert all(q["gold"] for q in tuning if q["answerable"]) and not any(q["gold"] for q in tuning if not q["answerable"])
 
 
-def test_relabel_reads_a_preset_rows_records_from_its_own_folder(tmp_path, monkeypatch):
+def test_relabel_reads_each_variant_rows_records_from_its_own_folder(tmp_path, monkeypatch):
     import json
 
     import bench.faithful as faithful
 
     folder = tmp_path / "faithful"
     (folder / "quality").mkdir(parents=True)
-    (folder / "india.json").write_text(json.dumps([dict(record("a", served=("right one",)), split="test")]))
+    (folder / "no-adapter").mkdir()
+    default = [dict(record("a", served=("right one",)), split="test"),
+               dict(record("b", served=("bad zh",), pack="prc"), split="test")]
+    (folder / "india.json").write_text(json.dumps(default))
     (folder / "quality" / "india.json").write_text(json.dumps([dict(record("a", served=("bad one",)), split="test")]))
+    (folder / "no-adapter" / "prc.json").write_text(json.dumps([dict(record("b", served=("right zh",), pack="prc"),
+                                                                    split="test")]))
     section = tmp_path / "faithful.json"
-    rows = [{"measure": "served sentences hand-labelled wrong [test]", "value": ""},
-            {"measure": "served sentences hand-labelled wrong [test, quality preset]", "value": ""}]
-    section.write_text(json.dumps({"rows": rows}))
-    monkeypatch.setattr(faithful, "load_labels", lambda: {"right one": "right", "bad one": "wrong"})
+    tags = ("test", "test, quality preset", "test, adapter, prc+taiwan", "test, no adapter")
+    section.write_text(json.dumps({"rows": [{"measure": f"served sentences hand-labelled wrong [{t}]", "value": ""}
+                                            for t in tags]}))
+    monkeypatch.setattr(faithful, "load_labels", lambda: {"right one": "right", "bad one": "wrong", "bad zh": "wrong",
+                                                          "right zh": "right"})
     faithful.relabel(section)
     values = [r["value"] for r in json.loads(section.read_text())["rows"]]
-    assert values == ["0 of 1 (0 unlabelled)", "1 of 1 (0 unlabelled)"]
+    assert values == ["1 of 2 (0 unlabelled)", "1 of 1 (0 unlabelled)", "1 of 1 (0 unlabelled)", "0 of 1 (0 unlabelled)"]
