@@ -173,9 +173,28 @@ def cmd_show(args) -> int:
 
 
 def cmd_ask(args) -> int:
+    """One question, or (none given) one per line of standard input, the models loaded once for all of them:
+    the second answer of a session skips the seconds a fresh process spends loading."""
+    if args.question is not None:
+        return ask_one(args, make_assistant(args), args.question)
+    if args.record:
+        raise InputError("--record writes one answer: give the question, e.g. legal-assistant ask \"...\" --record FILE")
+    assistant, interactive = make_assistant(args), sys.stdin.isatty()
+    if interactive:
+        print("One question per line; an empty line or Ctrl-D ends.", file=sys.stderr)
+    while True:
+        if interactive:
+            print("question> ", end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line or (interactive and not line.strip()):
+            return 0
+        if line.strip():
+            ask_one(args, assistant, line.strip())
+
+
+def ask_one(args, assistant, question: str) -> int:
     from assistant.render import answer_text
 
-    assistant = make_assistant(args)
     drafted: list[str] = []
 
     def progress(piece: str) -> None:  # the draft is not the answer: only what verification keeps is shown
@@ -183,12 +202,13 @@ def cmd_ask(args) -> int:
         print(f"\rdrafting and checking the answer… {len(drafted)} tokens", end="", file=sys.stderr, flush=True)
 
     filters = make_filters(args)
-    answer = assistant.ask(args.question, filters=filters, on_token=None if args.json else progress)
+    answer = assistant.ask(question, filters=filters, on_token=None if args.json else progress)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=None if args.question is None else 2,
+                         default=str), flush=True)  # several questions: one JSON object a line
     else:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
-        print(answer_text(answer))
+        print(answer_text(answer), flush=True)
         print_versions(args, assistant, answer.hits)
     if args.record:
         from assistant.record import make_record, save_record
@@ -430,9 +450,10 @@ def add_show(sub) -> None:
 
 
 def add_ask(sub) -> None:
-    p = sub.add_parser("ask", help="answer a question with cited passages")
-    p.add_argument("question")
-    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p = sub.add_parser("ask", help="answer a question with cited passages; without one, answer each line of "
+                                   "standard input, the models loaded once")
+    p.add_argument("question", nargs="?", help="the question (none: one per line of standard input)")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON (one object a line for several)")
     p.add_argument("--record", help="also write a reproducible answer record (JSON) here")
     add_settings_flags(p, aliases={"k": ["-k"]})
     add_filter_flags(p)

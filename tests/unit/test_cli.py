@@ -82,6 +82,26 @@ def test_ask_with_scripted_model_prints_sources(tmp_path, corpus, capsys):
     assert {c["passage_id"] for c in answer["citations"]} <= retrieved
 
 
+def test_ask_without_a_question_answers_each_line_of_standard_input(tmp_path, corpus, capsys, monkeypatch):
+    import io
+
+    import assistant.cli as cli
+
+    home = tmp_path / "home"
+    run(capsys, "index", "build", corpus, "--name", "firm", *common(home))
+    made = []
+    real = cli.make_assistant
+    monkeypatch.setattr(cli, "make_assistant", lambda args: made.append(1) or real(args))
+    monkeypatch.setattr("sys.stdin", io.StringIO("What does the right to privacy protect?\n\nWho decides tenancy notice?\n"))
+    code, out, _ = run(capsys, "ask", "--index", "firm", "--model", "scripted", "--json", *common(home))
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(made) == 1  # the models are loaded once for every line
+    assert [a["question"] for a in answers] == ["What does the right to privacy protect?", "Who decides tenancy notice?"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("anything\n"))
+    code, _, err = run(capsys, "ask", "--index", "firm", "--record", tmp_path / "r.json", *common(home))
+    assert code == 2 and "--record writes one answer" in err
+
+
 def test_missing_index_is_one_clear_line(tmp_path, capsys):
     code, out, err = run(capsys, "search", "anything", "--index", "nothing", *common(tmp_path))
     assert code == 2 and err.startswith("error: ") and "index build" in err and "Traceback" not in err
