@@ -7,7 +7,8 @@ The whole rule, in order:
    the span covers every one of its content terms (ANCHOR_MIN) and every number it states, and when it keeps
    the polarity of the clauses it restates (`polarity`: negation, shall/may, 不得/可以 ...). Its citation is
    the anchor's passage, whatever marker the model wrote; the citation's quote is the span. A sentence that
-   is a word-for-word quote of the passage is served as a quote.
+   is a word-for-word quote of the passage is served as a quote, if it holds a whole clause of its span (a
+   quoted phrase states nothing: `fragment`).
 4. A served sentence must also be on point for the question (`relevance`); when none is, the on-point span
    that best answers the question is served instead, as a quote ("evidence").
 5. A yes/no question gets a lead only when code settles it from the served anchors and the question.
@@ -36,7 +37,7 @@ from assistant.text import (
 )
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
-from assistant.verify.anchor import LEAD_IN, Anchor, anchor, window
+from assistant.verify.anchor import CLAUSE, LEAD_IN, Anchor, anchor, compact, window
 from assistant.verify.polarity import keeps_polarity
 from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 
@@ -53,7 +54,8 @@ REFUSAL_PATTERNS = re.compile(
 class SentenceCheck:
     sentence: str  # as drafted, markers included
     served: bool
-    why: str  # served: "quote" | "paraphrase" | "evidence"; not: "no anchor" | "polarity" | "off point" | "no content" | "repeat"
+    why: str  # served: "quote" | "paraphrase" | "evidence"; not: "no anchor" | "fragment" | "polarity" | "off point" |
+    # "no content" | "repeat"
     anchor: Anchor | None = None
 
 
@@ -95,6 +97,8 @@ def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> Senten
     found = anchor(claim, hits, [int(n) for n in re.findall(r"\d+", " ".join(MARKER.findall(sentence)))])
     if found is None or found.coverage < ANCHOR_MIN:
         return SentenceCheck(sentence, False, "no anchor", found)
+    if found.verbatim and fragment(claim, found.span):
+        return SentenceCheck(sentence, False, "fragment", found)
     if not keeps_polarity(claim, window(found.span, terms(claim))):
         return SentenceCheck(sentence, False, "polarity", found)
     key = normalize(claim)
@@ -102,6 +106,17 @@ def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> Senten
         return SentenceCheck(sentence, False, "repeat", found)
     seen.add(key)
     return SentenceCheck(sentence, True, "quote" if found.verbatim else "paraphrase", found)
+
+
+LABEL = re.compile(r"^\s*(?:[(（]\w{1,4}[)）]|\d{1,3}\.)\s*")  # "(3) ", "（一）", "2. ": a quote may leave it out
+
+
+def fragment(claim: str, span: str) -> bool:
+    """A word-for-word quote holding no whole clause of its span ("无固定期限劳动合同" of "用人单位与劳动者协商一致，
+    可以订立无固定期限劳动合同。"): a phrase, which states nothing."""
+    quoted = compact(claim)
+    clauses = [LABEL.sub("", c) for sentence in split_sentences(span) for c in CLAUSE.split(sentence) if c and c.strip()]
+    return not any(compact(c) and compact(c) in quoted for c in clauses)
 
 
 def served_sentence(c: SentenceCheck, question: str) -> str:

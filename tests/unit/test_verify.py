@@ -522,3 +522,13 @@ def test_a_list_item_is_quoted_with_the_words_that_open_its_list():
     assert not verdict.refused and "thirty-five" in verdict.text and "eligible for election as President" in verdict.text
     assert spans("有下列情形之一的，不得约定试用期：\n（一）劳动合同期限不满三个月的；\n（二）以完成一定工作任务为期限的。")[-1] == (
         "有下列情形之一的，不得约定试用期：" + " … " + "（二）以完成一定工作任务为期限的。")
+
+
+def test_a_quoted_phrase_that_holds_no_whole_clause_is_not_served():
+    """The base model once drafted "无固定期限劳动合同" alone, a phrase of 劳动合同法第十四条: true words, no statement."""
+    art14 = passage_hit("中华人民共和国劳动合同法 第十四条", "用人单位与劳动者协商一致，可以订立无固定期限劳动合同。", 1, "zh")
+    question = "连续工作满十年，可以要求订立无固定期限劳动合同吗？"
+    [phrase] = check(question, "无固定期限劳动合同", [art14], gate=replace(LEXICAL, evidence=False)).checks
+    assert not phrase.served and phrase.why == "fragment"
+    [clause] = check(question, "可以订立无固定期限劳动合同。", [art14], gate=replace(LEXICAL, evidence=False)).checks
+    assert clause.served and clause.why == "quote"  # a whole clause of the span states something
