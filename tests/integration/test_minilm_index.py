@@ -188,3 +188,29 @@ def test_a_lay_name_for_a_house_finds_the_article_that_uses_the_statute_s_name(m
     named = art83_bm25()
     monkeypatch.setattr(assistant.retrieve, "with_aliases", lambda q: q)  # the question's words alone
     assert art83_bm25() < named  # "House of the People", Art. 83's own words, only through the alias
+
+
+def test_a_case_named_by_its_party_comes_first_and_alone_answers(minilm, articles, tmp_path):
+    """Real MiniLM, FAISS and SQLite: "Bommai" names S.R. Bommai v. Union of India; Maneka Gandhi's question is not
+    answered by A.K. Gopalan's holding, though the model may quote it."""
+    from assistant.verify import check
+
+    cases = [make_passage(f"in/case/{i}", 0, "para 1", text, title=title, kind="case") for i, (title, text) in enumerate([
+        ("S.R. Bommai v. Union of India", "Curbed arbitrary misuse of President's Rule under Article 356, establishing "
+         "that proclamation is subject to judicial review."),
+        ("A.K. Gopalan v. State of Madras", "Initial narrow interpretation of Article 21 restricting procedure "
+         "established by law strictly to enacted statutory procedure."),
+        ("Maneka Gandhi v. Union of India", "Expanded Article 21 to mandate that procedure established by law must be "
+         "just, fair and reasonable."),
+    ])]
+    folder = tmp_path / "index"
+    build_index(folder, articles + cases, minilm, chunker_version="test")
+    retriever = Retriever(open_index(folder, "minilm"), minilm, Settings(home=tmp_path, k=5))
+    [first, *_] = retriever.search("What limits did S.R. Bommai place on President's Rule?")
+    assert first.named and first.passage.title.startswith("S.R. Bommai")
+    question = "What did Maneka Gandhi v. Union of India decide about procedure established by law?"
+    hits = retriever.search(question)
+    assert hits[0].named and hits[0].passage.title.startswith("Maneka Gandhi")
+    gopalan = next(n for n, h in enumerate(hits, start=1) if h.passage.title.startswith("A.K. Gopalan"))
+    verdict = check(question, f"{cases[1].text} [{gopalan}]", hits)
+    assert [c.cite for c in verdict.citations] == ["Maneka Gandhi v. Union of India, para 1"]
