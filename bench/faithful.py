@@ -66,7 +66,7 @@ class Variant:
     asks: bool = True
 
 
-CHINESE = ("prc", "taiwan")  # the shipped adapter's scope (assistant/adapters/qwen-0.5b/adapter_card.json)
+CHINESE = ("prc", "taiwan")  # the packs of the shipped adapter's scope, "zh" (assistant/adapters/qwen-0.5b/scope.json)
 VARIANTS = (Variant("quality preset", "quality", preset="quality"),  # qwen-1.5b, no adapter, k 6
             Variant("adapter, prc+taiwan", "", packs=CHINESE, asks=False),  # the default's, for the row below
             Variant("no adapter", "no-adapter", overrides=(("adapter", "none"),), packs=CHINESE))

@@ -37,7 +37,7 @@ from assistant.text import (
 )
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
-from assistant.verify.anchor import CLAUSE, LEAD_IN, Anchor, anchor, compact, window
+from assistant.verify.anchor import LEAD_IN, Anchor, anchor, fragment, window
 from assistant.verify.polarity import keeps_polarity
 from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 
@@ -106,17 +106,6 @@ def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> Senten
         return SentenceCheck(sentence, False, "repeat", found)
     seen.add(key)
     return SentenceCheck(sentence, True, "quote" if found.verbatim else "paraphrase", found)
-
-
-LABEL = re.compile(r"^\s*(?:[(（]\w{1,4}[)）]|\d{1,3}\.)\s*")  # "(3) ", "（一）", "2. ": a quote may leave it out
-
-
-def fragment(claim: str, span: str) -> bool:
-    """A word-for-word quote holding no whole clause of its span ("无固定期限劳动合同" of "用人单位与劳动者协商一致，
-    可以订立无固定期限劳动合同。"): a phrase, which states nothing."""
-    quoted = compact(claim)
-    clauses = [LABEL.sub("", c) for sentence in split_sentences(span) for c in CLAUSE.split(sentence) if c and c.strip()]
-    return not any(compact(c) and compact(c) in quoted for c in clauses)
 
 
 def served_sentence(c: SentenceCheck, question: str) -> str:

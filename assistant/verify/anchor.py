@@ -164,6 +164,15 @@ def anchor(claim: str, hits: Sequence[Hit], cited: Sequence[int] = ()) -> Anchor
     return Anchor(best.n, best.span, best.coverage, quoted)
 
 
+def fragment(claim: str, span: str) -> bool:
+    """A word-for-word quote holding no whole clause of its span ("无固定期限劳动合同" of "用人单位与劳动者协商一致，
+    可以订立无固定期限劳动合同。"): a phrase, which states nothing. A clause's label ("(3) ", "（一）") may be left out."""
+    quoted = compact(claim)
+    clauses = [ITEM.sub("", CLAUSE_LABEL.sub("", c.strip())) for sentence in split_sentences(span)
+               for c in CLAUSE.split(sentence) if c and c.strip()]
+    return not any(compact(c) and compact(c) in quoted for c in clauses)
+
+
 NEGATED_SUBJECT = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?(?:no|neither|nothing|none)\b", re.IGNORECASE)
 
 
