@@ -202,12 +202,14 @@ def ask_one(args, assistant, question: str) -> int:
         print(f"\rdrafting and checking the answer… {len(drafted)} tokens", end="", file=sys.stderr, flush=True)
 
     filters = make_filters(args)
-    answer = assistant.ask(question, filters=filters, on_token=None if args.json else progress)
+    shown = not args.json and sys.stderr.isatty()  # a counter rewritten in place: only on a terminal, not in a log
+    answer = assistant.ask(question, filters=filters, on_token=progress if shown else None)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=None if args.question is None else 2,
                          default=str), flush=True)  # several questions: one JSON object a line
     else:
-        print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
+        if shown:
+            print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
         print(answer_text(answer), flush=True)
         print_versions(args, assistant, answer.hits)
     if args.record:

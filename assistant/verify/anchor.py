@@ -99,6 +99,11 @@ LEAD_IN = re.compile(r"^\W*(?:provided(?:\s+(?:further|also|always))?\s+that|exp
 # A list's opening words ("No person shall be eligible for election as President unless he—", "有下列情形之一的：")
 # and its items ("(b) has completed the age of thirty-five years, and", "（二）...；")
 OPENS_LIST = re.compile(r"(?:[—–:：]|,\s*—|\bnamely)\W*$")
+# Opening words that end on a condition ("the Governor shall not ... promulgate any such Ordinance if —", "No
+# person shall be eligible ... unless he—"): alone they state the rule without its condition, the opposite of
+# what the clause says, so they are a span only joined to an item
+OPENS_CONDITION = re.compile(r"\b(?:if|unless|where|when|whenever|whether|until)(?:\s+(?:he|she|it|they))?\W*$",
+                             re.IGNORECASE)
 ITEM = re.compile(r"^[(（](?:[a-z]{1,3}|[ivx]{1,5}|[一二三四五六七八九十]{1,3})[)）]\s*")
 ITEM_END = re.compile(r"(?:[,;，；]\s*(?:and|or)?|\s+(?:and|or))\s*$")
 ELISION = " … "
@@ -111,12 +116,14 @@ def spans(text: str) -> list[str]:
     is also a span joined to the words that open the list, elided between ("(1) No person shall be eligible
     for election as President unless he— … (b) has completed the age of thirty-five years"): the item alone
     does not say what it is a condition of. The opening words stay a span too: they may state the rule ("The
-    President shall have the power to grant pardons ... in all cases—")."""
+    President shall have the power to grant pardons ... in all cases—"), unless they end on the condition the
+    items spell out ("... shall not ... promulgate any such Ordinance if —")."""
     found, opener = [], ""
     for sentence in split_sentences(body(text)):
         if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence):
             continue
-        found.append(sentence)
+        if not (OPENS_LIST.search(sentence) and OPENS_CONDITION.search(sentence)):
+            found.append(sentence)
         parts = [p.strip() for p in re.split(r"(?<=[;:；：])", sentence) if p.strip()]
         found += parts if len(parts) > 1 else []
         if opener and ITEM.match(sentence):

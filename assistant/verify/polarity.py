@@ -28,7 +28,10 @@ EN_NEGATIVE = re.compile(
     r"preclud|prevent|refus|revok|restrain|ban|banned|inadmissib|unenforc|null|lapse|cease|terminat)"
 )
 EN_MASKED = re.compile(r"\b(?:nonetheless|notwithstanding|non-obstante|not only|no later than|no more than|"
-                       r"not later than|not more than|not less than|no less than|not exceeding|nothing in this)\b")
+                       r"not later than|not more than|not less than|no less than|not exceeding)\b")
+# "Nothing in this article or in clause (2) of article 29 shall prevent the State from ...": the provisions named
+# between "nothing" and its verb are left out, so "nothing" meets "prevent" and the two cancel (the State may)
+EN_SAVING = re.compile(r"\bnothing\s+(?:in|contained in)\b[^.;:]*?\b(?=shall|may|will|is|are|does|do)\b")
 EN_CONDITIONAL = re.compile(r"\b(?:except|unless|only|save|subject to|provided that|provided further|"
                             r"otherwise than|other than|not being|notwithstanding|"
                             r"(?:who|which)\b[^,.;:]{0,60}?\b(?:not|never)\b|if|where|in accordance with|by law|by or under)\b")
@@ -89,7 +92,7 @@ def cues(text: str) -> list[str]:
     if language in ("ko", "ja"):
         found = KO_NEGATORS if language == "ko" else JA_NEGATORS
         return ["negator"] * sum(text.count(c) for c in found)
-    tokens = re.findall(r"[a-z]+n['’]t\b|[a-z]+", EN_MASKED.sub(" ", text.lower()))
+    tokens = re.findall(r"[a-z]+n['’]t\b|[a-z]+", EN_MASKED.sub(" ", EN_SAVING.sub("nothing ", text.lower())))
     return [_en_cue(t) for t in tokens]
 
 

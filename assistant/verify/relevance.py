@@ -34,7 +34,7 @@ FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|
 # Acts whose doer a "who ...?" question asks for (the stem as it starts every form: "decid" for decides, decided)
 ACTS = ("appoint", "elect", "nominat", "remov", "dismiss", "dissolv", "summon", "prorogu", "decid", "determin",
         "grant", "approv", "declar", "proclaim", "issu", "make", "enact", "impos", "levy", "conduct", "superintend",
-        "adjudicat", "pardon", "sanction", "designat")
+        "adjudicat", "pardon", "sanction", "designat", "administer")
 AGENT_QUESTION = re.compile(rf"^\s*who\s+(?:(?:can|may|must|shall|should|will|does|do|has the power to)\s+)?"
                             rf"({'|'.join(ACTS)})",
                             re.IGNORECASE)
@@ -80,23 +80,35 @@ def _names_office(text: str, office: str) -> bool:
     return re.search(rf"\b{office}\b", DEPUTY.sub(" ", text)) is not None
 
 
-def names_doer(span: str, stem: str, patient: str = "") -> bool:
+def received_by(question: str, stem: str) -> str:
+    """The stem of the one the question's act is done to ("Who administers the oath to the President?":
+    "president"); "" when the question names none."""
+    found = re.search(rf"\b{stem}\w*\b.*?\bto\s+(?:(?:the|a|an)\s+)?([A-Za-z][\w-]*)", question, re.IGNORECASE)
+    return re.sub(r"s$", "", found.group(1).lower()) if found else ""
+
+
+def names_doer(span: str, stem: str, patient: str = "", receiver: str = "") -> bool:
     """The span says who does the act: "appointed by the President", "the appointment ... shall be made by the
     President", "The President shall have the power to grant". A clause that only mentions the act ("When any
     other Election Commissioner is so appointed the Chief Election Commissioner shall act as the Chairman")
     does not, nor one that leaves out the `patient` the question asks about ("the President may appoint ...
     additional Judges" does not say who appoints a Chief Justice) or makes it the doer ("The Governor of each
-    State shall appoint ... Advocate-General" does not say who appoints the Governor)."""
-    def is_patient(text: str) -> bool:
-        return bool(patient) and bool(re.search(rf"\b{re.escape(patient)}", text, re.IGNORECASE))
+    State shall appoint ... Advocate-General" does not say who appoints the Governor), or the `receiver` the
+    act is done to ("the President shall administer to him the oaths" does not say who administers the oath to
+    the President)."""
+    def names(word: str, text: str) -> bool:
+        return bool(word) and bool(re.search(rf"\b{re.escape(word)}", text, re.IGNORECASE))
 
-    if patient and not is_patient(span):
+    def done_to(doer: str) -> bool:
+        return names(patient, doer) or names(receiver, doer)
+
+    if patient and not names(patient, span):
         return False
     passive = re.search(rf"\b{stem}\w*\b.*?\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
-    if passive and not is_patient(passive.group(1)):
+    if passive and not done_to(passive.group(1)):
         return True
     active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:\w+\s+){{0,4}}?{stem}", span, re.IGNORECASE)
-    return bool(active) and not is_patient(span[: active.start()])
+    return bool(active) and not done_to(span[: active.start()])
 
 
 @dataclass(frozen=True)
@@ -161,6 +173,7 @@ class Relevance:
         self.question, self.hits, self.similarity = question, hits, similarity
         self.wanted, self.figure, self.doer = terms(question), asks_figure(question), agent_verb(question)
         self.patient = acted_on(question, self.doer) if self.doer else ""
+        self.receiver = received_by(question, self.doer) if self.doer else ""
         self._cosines: dict[str, float] | None = None
         self.names_one = any(hit.named for hit in hits)  # the question names a provision or case that was retrieved
 
@@ -198,7 +211,7 @@ class Relevance:
         the model quoted it word for word). For a quantity question, only a span stating one; for a "who ...?"
         question, only a span saying who does it (`names_doer`). The holding of a neighbouring case (A.K.
         Gopalan's, for a question about Maneka Gandhi) is not the named case's."""
-        if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient)):
+        if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver)):
             return False
         if deputy_only(self.question, f"{heading(self.hits[anchor.n - 1].passage.text)}\n{anchor.span}"):
             return False

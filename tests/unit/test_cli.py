@@ -97,6 +97,9 @@ def test_ask_without_a_question_answers_each_line_of_standard_input(tmp_path, co
     answers = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(made) == 1  # the models are loaded once for every line
     assert [a["question"] for a in answers] == ["What does the right to privacy protect?", "Who decides tenancy notice?"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("What does the right to privacy protect?\n"))
+    code, out, err = run(capsys, "ask", "--index", "firm", "--model", "scripted", *common(home))
+    assert code == 0 and "Sources" in out and "tokens" not in err  # no token counter in a log: stderr is no terminal
     monkeypatch.setattr("sys.stdin", io.StringIO("anything\n"))
     code, _, err = run(capsys, "ask", "--index", "firm", "--record", tmp_path / "r.json", *common(home))
     assert code == 2 and "--record writes one answer" in err

@@ -532,3 +532,57 @@ def test_a_quoted_phrase_that_holds_no_whole_clause_is_not_served():
     assert not phrase.served and phrase.why == "fragment"
     [clause] = check(question, "可以订立无固定期限劳动合同。", [art14], gate=replace(LEXICAL, evidence=False)).checks
     assert clause.served and clause.why == "quote"  # a whole clause of the span states something
+
+
+def test_a_saving_clause_permits_what_nothing_in_the_article_prevents():
+    """"Can the State make special provisions for women and children?" once got "No." over Art. 15(3), "Nothing in
+    this article shall prevent the State from making any special provision for women and children": "nothing" and
+    "prevent" cancel, however many provisions are named between them."""
+    articles = constitution()
+    art15 = passage_hit("Constitution of India, Art. 15", articles[15], 1)
+    verdict = check("Can the State make special provisions for women and children?",
+                    "No. Nothing in this article shall prevent the State from making any special provision for "
+                    "women and children [1].", [art15])
+    assert verdict.lead == "" and not verdict.text.startswith("No.")  # the model's "No." disagrees: no lead at all
+    quote = check("Can the State make special provisions for women and children?", "Nothing in this article shall "
+                  "prevent the State from making any special provision for women and children [1].", [art15])
+    assert quote.lead == "yes" and quote.text.startswith("Yes.")
+    four = ("Nothing in this article or in clause (2) of article 29 shall prevent the State from making any special "
+            "provision for the advancement of any socially and educationally backward classes of citizens")
+    assert not polarity(four).negative and polarity("Nothing in this article shall affect any existing law.").negative
+    assert keeps_polarity("The State may make special provision for backward classes.", four)
+    assert not keeps_polarity("The State may not make special provision for backward classes.", four)
+
+
+def test_opening_words_that_end_on_their_condition_are_quoted_only_with_an_item():
+    """"Can the Governor promulgate ordinances?" was answered with the proviso of Art. 213(1) cut before its
+    conditions: "the Governor shall not ... promulgate any such Ordinance if —", the opposite of the rule."""
+    from assistant.verify.anchor import spans
+
+    art213 = ("Art. 213\n(1) If at any time, except when the Legislative Assembly of a State is in session, the Governor "
+              "is satisfied that circumstances exist which render it necessary for him to take immediate action, he "
+              "may promulgate such Ordinances as the circumstances appear to him to require:\nProvided that the "
+              "Governor shall not, without instructions from the President, promulgate any such Ordinance if —\n"
+              "(a) a Bill containing the same provisions would under this Constitution have required the previous "
+              "sanction of the President for the introduction thereof into the Legislature; or\n(b) he would have "
+              "deemed it necessary to reserve a Bill containing the same provisions for the consideration of the "
+              "President.")
+    opener = "Provided that the Governor shall not, without instructions from the President, promulgate any such Ordinance if —"
+    found = spans(art213)
+    assert opener not in found and any(s.startswith(opener + " … (b)") for s in found)
+    pardon = "(1) The President shall have the power to grant pardons ... of any person convicted of any offence—\n(a) in all cases"
+    assert pardon.split("\n")[0] in spans(pardon)  # opening words that state the rule stay a span
+
+
+def test_a_who_question_is_not_answered_by_a_clause_where_the_doer_is_the_one_it_is_done_to():
+    """"Who administers the oath to the President?" got Art. 75(4), where the President administers it to a Minister."""
+    from assistant.verify.relevance import agent_verb, names_doer, received_by
+
+    question = "Who administers the oath to the President?"
+    assert agent_verb(question) == "administer" and received_by(question, "administer") == "president"
+    assert received_by("Who appoints the Governor of a State?", "appoint") == ""
+    art75 = ("(4) Before a Minister enters upon his office, the President shall administer to him the oaths of office "
+             "and of secrecy according to the forms set out for the purpose in the Third Schedule.")
+    assert names_doer(art75, "administer", "oath") and not names_doer(art75, "administer", "oath", "president")
+    verdict = check(question, art75, [passage_hit("Constitution of India, Art. 75", "Art. 75\n" + art75, 1)])
+    assert verdict.refused and verdict.checks[0].why == "off point"
