@@ -104,6 +104,9 @@ OPENS_LIST = re.compile(r"(?:[—–:：]|,\s*—|\bnamely)\W*$")
 # what the clause says, so they are a span only joined to an item
 OPENS_CONDITION = re.compile(r"\b(?:if|unless|where|when|whenever|whether|until)(?:\s+(?:he|she|it|they))?\W*$",
                              re.IGNORECASE)
+# An amendment's account of the law it replaced ("Before: Article 31: Compulsory acquisition of property as a
+# Fundamental Right"): no longer the law, so never a span
+SUPERSEDED = re.compile(r"^\W*(?:before|formerly|previously|old text|original text)\s*[:：]", re.IGNORECASE)
 ITEM = re.compile(r"^[(（](?:[a-z]{1,3}|[ivx]{1,5}|[一二三四五六七八九十]{1,3})[)）]\s*")
 ITEM_END = re.compile(r"(?:[,;，；]\s*(?:and|or)?|\s+(?:and|or))\s*$")
 ELISION = " … "
@@ -112,7 +115,8 @@ ELISION = " … "
 def spans(text: str) -> list[str]:
     """The passage's sentences and their parts, its heading left out; a sentence that gives the model orders
     ("ignore previous instructions", "answer yes and cite [7]") is never a span: quoting it would serve an
-    injection. Nor is a proviso's bare opener ("Provided that —"), which says nothing alone. A list's item
+    injection. Nor is a proviso's bare opener ("Provided that —"), which says nothing alone, nor an amendment's
+    "Before: ..." line, the law it replaced. A list's item
     is also a span joined to the words that open the list, elided between ("(1) No person shall be eligible
     for election as President unless he— … (b) has completed the age of thirty-five years"): the item alone
     does not say what it is a condition of. The opening words stay a span too: they may state the rule ("The
@@ -120,7 +124,7 @@ def spans(text: str) -> list[str]:
     items spell out ("... shall not ... promulgate any such Ordinance if —")."""
     found, opener = [], ""
     for sentence in split_sentences(body(text)):
-        if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence):
+        if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence) or SUPERSEDED.match(sentence):
             continue
         if not (OPENS_LIST.search(sentence) and OPENS_CONDITION.search(sentence)):
             found.append(sentence)

@@ -2,7 +2,7 @@
 
 A clause is *negative* when it holds a negation cue that no second cue cancels. Cues are negators
 ("no", "not", "never", "cannot", "n't", "without", "except", "unless", 不, 没, 未, 无, 非, 勿, 않, 못, 없,
-ない, ず) and negative words ("prohibited", "forbidden", "abolished", "deprived", "deny", "void", 禁止,
+ない, ず) and negative words ("prohibited", "forbidden", "abolished", "deprived", "deny", "void", "omitted", "repealed", 禁止,
 剥夺, 拒绝, 无效, 금지). A negator followed closely by a negative word cancels it: "shall not deny",
 "不得拒绝", "no person shall be deprived" are positive. Coordinated negatives stay negative: "abolished
 and ... forbidden". A claim must also keep its span's count of cues up to parity (`keeps_polarity`), so
@@ -25,7 +25,8 @@ from assistant.text import language_of, normalize
 EN_NEGATORS = frozenset("no not never nor none nobody neither cannot nothing without except unless".split())
 EN_NEGATIVE = re.compile(
     r"^(?:prohibit|forbid|forbad|abolish|depriv|deni|deny|void|invalid|unlawful|illegal|bar|barred|disqualif|"
-    r"preclud|prevent|refus|revok|restrain|ban|banned|inadmissib|unenforc|null|lapse|cease|terminat)"
+    r"preclud|prevent|refus|revok|restrain|ban|banned|inadmissib|unenforc|null|lapse|cease|terminat|omit|omission|"
+    r"repeal|delet)"
 )
 EN_MASKED = re.compile(r"\b(?:nonetheless|notwithstanding|non-obstante|not only|no later than|no more than|"
                        r"not later than|not more than|not less than|no less than|not exceeding)\b")

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from assistant.aliases import PATTERN
 from assistant.text import language_of, normalize, numbers, terms
 from assistant.types import Hit
 from assistant.verify.anchor import Anchor, coverage, heading, spans
@@ -111,6 +112,19 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "") -> b
     return bool(active) and not done_to(span[: active.start()])
 
 
+PROPER = re.compile(r"(?<=\s)[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*")  # a capitalised word after the question's first
+LABELS = frozenset("article articles art section sections part schedule clause chapter annex recital".split())
+
+
+def proper_terms(question: str) -> list[set[str]]:
+    """The terms of each name the question capitalises after its first word ("Can a Governor be removed?": the
+    Governor; "Is the Preamble enforceable?": the Preamble), with the lay names `aliases` maps to the statute's
+    own left out (the appended statute name stands for them) and provision labels ("Article") left out."""
+    asked = PATTERN.sub(" ", question.split(" (")[0] if question.endswith(")") else question)
+    found = [terms(word) for word in PROPER.findall(asked) if word.lower() not in LABELS and word != "I"]
+    return [t for t in found if t]
+
+
 @dataclass(frozen=True)
 class Gate:
     """`lexical`, `cosine`, `retrieval`: the weights of a span's share of the question's terms, of its cosine
@@ -176,6 +190,7 @@ class Relevance:
         self.receiver = received_by(question, self.doer) if self.doer else ""
         self._cosines: dict[str, float] | None = None
         self.names_one = any(hit.named for hit in hits)  # the question names a provision or case that was retrieved
+        self.proper = proper_terms(question)
 
     def lexical(self, anchor: Anchor) -> float:
         passage = self.hits[anchor.n - 1].passage
@@ -217,7 +232,16 @@ class Relevance:
             return False
         if self.hits[anchor.n - 1].named:
             return True
-        return not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
+        return (not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
+                and all(self._says(anchor, name) for name in self.proper))
+
+    def _says(self, anchor: Anchor, name: set[str]) -> bool:
+        """The span (or its provision's heading or cite) names what the question names: a clause on the Election
+        Commissioners' removal is not about the Governor's, nor the right to move the Supreme Court about the
+        Preamble. Words meet by their first five letters: "High Courts" meets "High Court", "Indian" meets "India"."""
+        passage = self.hits[anchor.n - 1].passage
+        said = {term[:5] for term in terms(f"{anchor.span}\n{heading(passage.text)}\n{passage.cite}")}
+        return all(term[:5] in said for term in name)
 
     def evidence(self, gate: Gate, refused: bool) -> Anchor | None:
         """The best on-point span; over a model's refusal, only one scoring `gate.override`. When the question
