@@ -108,6 +108,8 @@ OPENS_CONDITION = re.compile(r"\b(?:if|unless|where|when|whenever|whether|until)
 # Fundamental Right"): no longer the law, so never a span
 SUPERSEDED = re.compile(r"^\W*(?:before|formerly|previously|old text|original text)\s*[:：]", re.IGNORECASE)
 ITEM = re.compile(r"^[(（](?:[a-z]{1,3}|[ivx]{1,5}|[一二三四五六七八九十]{1,3})[)）]\s*")
+CONJUNCTION = re.compile(r"^(?:and|or)\s+(?=[(（])", re.IGNORECASE)  # "or (c) the core activities ..."
+BARE_CONJUNCTION = re.compile(r"^\W*(?:and|or|和|或者?)?\W*$", re.IGNORECASE)
 ITEM_END = re.compile(r"(?:[,;，；]\s*(?:and|or)?|\s+(?:and|or))\s*$")
 ELISION = " … "
 
@@ -126,14 +128,17 @@ def spans(text: str) -> list[str]:
     for sentence in split_sentences(body(text)):
         if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence) or SUPERSEDED.match(sentence):
             continue
-        if not (OPENS_LIST.search(sentence) and OPENS_CONDITION.search(sentence)):
-            found.append(sentence)
         parts = [p.strip() for p in re.split(r"(?<=[;:；：])", sentence) if p.strip()]
-        found += parts if len(parts) > 1 else []
-        if opener and ITEM.match(sentence):
-            found.append(f"{opener}{ELISION}{ITEM_END.sub('', sentence)}")
-        opener = sentence if OPENS_LIST.search(sentence) else opener if ITEM.match(sentence) else ""
-    return found
+        for piece in [sentence] + (parts if len(parts) > 1 else []):  # a list may run inside one sentence (EU texts)
+            if BARE_CONJUNCTION.match(piece):  # the "or" after "(a) ...;" neither states nor closes the list
+                continue
+            item = ITEM.match(CONJUNCTION.sub("", piece))
+            if not (OPENS_LIST.search(piece) and OPENS_CONDITION.search(piece)):
+                found.append(piece)
+            if opener and item:
+                found.append(f"{opener}{ELISION}{ITEM_END.sub('', CONJUNCTION.sub('', piece))}")
+            opener = piece if OPENS_LIST.search(piece) else opener if item else ""
+    return list(dict.fromkeys(found))
 
 
 def compact(text: str) -> str:

@@ -629,3 +629,21 @@ def test_a_span_is_on_point_only_when_it_names_what_the_question_names():
     assert not check("Is it a duty of every Indian citizen to protect the natural environment?",
                      "It shall be the duty of every citizen of India to protect and improve the natural environment [1].",
                      [art51a]).refused
+
+
+def test_a_list_inside_one_sentence_is_joined_item_by_item():
+    """"Who must designate a data protection officer?" got GDPR Art. 37(1) cut at "in any case where:", an
+    unconditional duty the Regulation does not impose: the EU database runs the items into the sentence."""
+    from assistant.verify.anchor import spans
+
+    art37 = ("Art. 37\nDesignation of the data protection officer 1. The controller and the processor shall designate a data "
+             "protection officer in any case where: (a) the processing is carried out by a public authority or body, "
+             "except for courts acting in their judicial capacity; (b) the core activities of the controller consist of "
+             "regular and systematic monitoring of data subjects on a large scale; or (c) the core activities consist "
+             "of processing on a large scale of special categories of data.")
+    opener = "1. The controller and the processor shall designate a data protection officer in any case where:"
+    found = spans(art37)
+    assert opener not in found and "or" not in found and len(found) == len(set(found))
+    assert f"{opener} … (a) the processing is carried out by a public authority or body, except for courts acting in " \
+           "their judicial capacity" in found
+    assert any(s.startswith(f"{opener} … (c) the core activities") for s in found)  # "or (c)": the "or" left out
