@@ -8,7 +8,7 @@ The whole rule, in order:
    the polarity of the clauses it restates (`polarity`: negation, shall/may, 不得/可以 ...). Its citation is
    the anchor's passage, whatever marker the model wrote; the citation's quote is the span. A sentence that
    is a word-for-word quote of the passage is served as a quote, if it holds a whole clause of its span (a
-   quoted phrase states nothing: `fragment`).
+   quoted phrase states nothing: `fragment`). A quoted list item is served with the words opening its list.
 4. A served sentence must also be on point for the question (`relevance`); when none is, the on-point span
    that best answers the question is served instead, as a quote ("evidence").
 5. A yes/no question gets a lead only when code settles it from the served anchors and the question.
@@ -19,7 +19,7 @@ Mode "flag" is a debug view: every drafted sentence is shown, and those that fai
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from assistant.aliases import with_aliases
@@ -37,7 +37,7 @@ from assistant.text import (
 )
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
-from assistant.verify.anchor import LEAD_IN, Anchor, anchor, fragment, window
+from assistant.verify.anchor import LEAD_IN, Anchor, anchor, fragment, in_context, window
 from assistant.verify.polarity import keeps_polarity
 from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 
@@ -153,6 +153,7 @@ def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", ga
         found = relevance.evidence(gate, refused)
         if found is not None:
             checks.append(SentenceCheck(found.span, True, "evidence", found))
+    checks = shown(checks, hits)
     served = [c for c in checks if c.served]
     notes = _notes(checks)
     if not served:
@@ -169,6 +170,19 @@ def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", ga
     grounded = f"groundedness {1.0 if mode == 'drop' else len(served) / drafted:.2f}"  # of what is shown
     return Verdict(text, citations, reason="; ".join([grounded, *notes]), lead=settled, model_lead=model_lead,
                    checks=checks)
+
+
+def shown(checks: list[SentenceCheck], hits: Sequence[Hit]) -> list[SentenceCheck]:
+    """A quoted list item is served with the words opening its list, as evidence of its joined span; a served
+    span that another served span of the same passage holds whole (those opening words) is then a repeat."""
+    def joined(c: SentenceCheck) -> SentenceCheck:
+        span = in_context(c.anchor.span, hits[c.anchor.n - 1].passage.text) if c.why in ("quote", "evidence") else ""
+        return SentenceCheck(span, True, "evidence", replace(c.anchor, span=span)) if span and span != c.anchor.span else c
+
+    checks = [joined(c) if c.served else c for c in checks]
+    spans = [(c.anchor.n, c.anchor.span) for c in checks if c.served]
+    return [SentenceCheck(c.sentence, False, "repeat", c.anchor) if c.served and any(
+        n == c.anchor.n and c.anchor.span in span and span != c.anchor.span for n, span in spans) else c for c in checks]
 
 
 def closest(hits: Sequence[Hit], limit: int = 3) -> list[Hit]:

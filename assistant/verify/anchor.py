@@ -141,6 +141,16 @@ def spans(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def in_context(span: str, text: str) -> str:
+    """The span as it may be shown: a list item with the words that open its list ("(c) in all cases where the
+    sentence is a sentence of death" of Art. 72(1) is shown after "The President shall have the power to grant
+    pardons ... —"); any other span as it is. The item alone still scores: the opening words dilute it."""
+    if not ITEM.match(CONJUNCTION.sub("", span)):
+        return span
+    tail = ELISION + ITEM_END.sub("", CONJUNCTION.sub("", span))
+    return next((s for s in spans(text) if s.endswith(tail)), span)
+
+
 def compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", normalize(text))
 

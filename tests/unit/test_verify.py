@@ -647,3 +647,15 @@ def test_a_list_inside_one_sentence_is_joined_item_by_item():
     assert f"{opener} … (a) the processing is carried out by a public authority or body, except for courts acting in " \
            "their judicial capacity" in found
     assert any(s.startswith(f"{opener} … (c) the core activities") for s in found)  # "or (c)": the "or" left out
+
+
+def test_a_quoted_list_item_is_served_with_the_words_that_open_its_list():
+    """"Is the death penalty constitutional?" was answered "(c) in all cases where the sentence is a sentence of
+    death": an item of Art. 72(1) without the words saying what it is a case of."""
+    art72 = passage_hit("Constitution of India, Art. 72", "Art. 72\n" + constitution()[72], 1)
+    verdict = check("Which cases where the sentence is a sentence of death does it cover?",
+                    "(c) in all cases where the sentence is a sentence of death [1].", [art72])
+    assert verdict.text.startswith("“(1) The President shall have the power to grant pardons")
+    assert verdict.text.count("The President shall have the power") == 1  # its opening words are not served twice
+    assert "(c) in all cases where the sentence is a sentence of death" in verdict.text
+    assert verdict.citations[0].quote.startswith("(1) The President shall have the power to grant pardons")
