@@ -191,6 +191,10 @@ class Relevance:
         self._cosines: dict[str, float] | None = None
         self.names_one = any(hit.named for hit in hits)  # the question names a provision or case that was retrieved
         self.proper = proper_terms(question)
+        # a law's name every hit bears ("Constitution of India, Art. ...") tells none of them apart: not a term.
+        # Latin-script names only: a Chinese law is named by the words of its subject (劳动合同法, 消费者权益保护法)
+        shared = set.intersection(*(terms(hit.passage.cite) for hit in hits)) if len(hits) > 1 else set()
+        self.wanted = self.wanted - {t for t in shared if t.isascii()} or self.wanted
 
     def lexical(self, anchor: Anchor) -> float:
         passage = self.hits[anchor.n - 1].passage

@@ -659,3 +659,21 @@ def test_a_quoted_list_item_is_served_with_the_words_that_open_its_list():
     assert verdict.text.count("The President shall have the power") == 1  # its opening words are not served twice
     assert "(c) in all cases where the sentence is a sentence of death" in verdict.text
     assert verdict.citations[0].quote.startswith("(1) The President shall have the power to grant pardons")
+
+
+def test_a_law_name_every_retrieved_passage_bears_is_no_term_of_the_question():
+    """"Is it compulsory to vote in India?" got the Speaker's casting vote (Art. 189): "India" held by every cite
+    ("Constitution of India, Art. ...") made half the question's terms, so one shared word put a clause on point."""
+    from assistant.verify.relevance import Relevance
+
+    art189 = passage_hit("Constitution of India, Art. 189", "Art. 189\nThe Speaker shall not vote in the first "
+                         "instance, but shall have and exercise a casting vote in the case of an equality of votes.", 1)
+    art326 = passage_hit("Constitution of India, Art. 326", "Art. 326\nThe elections to the House of the People shall "
+                         "be on the basis of adult suffrage.", 2)
+    relevance = Relevance("Is it compulsory to vote in India?", [art189, art326])
+    assert relevance.wanted == {"compul", "vote"}
+    half = Gate(lexical=1.0, threshold=0.6, override=0.6)  # "India" and "vote" made two thirds; "vote" alone is half
+    assert check("Is it compulsory to vote in India?", "", [art189, art326], gate=half).refused
+    gdpr = passage_hit("GDPR, Art. 17", "Art. 17\nThe data subject shall have the right to erasure.", 1)
+    ai_act = passage_hit("EU AI Act, Art. 5", "Art. 5\nThe following AI practices shall be prohibited.", 2)
+    assert "gdpr" in Relevance("Does the GDPR give a right to erasure?", [gdpr, ai_act]).wanted  # it tells them apart
