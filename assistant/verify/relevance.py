@@ -6,7 +6,9 @@ Another span (with its passage's pinpoint cite and heading) is on point when its
 with the question by the index's own embedder (when a similarity function is given), plus `Gate.retrieval`
 times its passage's retrieval score relative to the best hit's (1.0 for the first passage: retrieval read
 the whole passage, the span score only the sentence); and, for a question asking for a quantity ("how many
-days", "what age", 多少, 多久), only when it states one. Cosines are computed once per
+days", "what age", 多少, 多久), only when it states one; and only when it names what the question capitalises
+("the Governor", `proper_terms`). A law's name every retrieved passage's cite bears ("Constitution of India")
+is not one of the question's terms: it tells no passage apart. Cosines are computed once per
 question, in one call, for at most DENSE_SPANS spans sharing a term with the question (others score 0).
 The evidence is the on-point span of the retrieved passages scoring highest (the better-ranked, shorter
 one on a tie; only the named provisions' spans when the question names one): what is served, as a quote,
