@@ -65,7 +65,8 @@ SENTENCE_OPENERS = ("The This These Those Each Every Any All A An It Such No Whe
 OPENERS = "|".join(SENTENCE_OPENERS + ["Member", "Union", "Directive", "Regulation", "Personal", "Providers?",
                                        "Deployers?", "Manufacturers?", "Importers?", "Distributors?", "Controllers?",
                                        "Processors?", "Financial", "Competent", "Conformity", "International"])
-RUN_IN_PHRASE = re.compile(rf"(?!(?:{'|'.join(SENTENCE_OPENERS)})\b)[A-Z][^\n.;:,]{{2,200}}?[a-z0-9)](?=\s+(?:{OPENERS})\b)")
+RUN_IN_PHRASE = re.compile(rf"(?!(?:{'|'.join(SENTENCE_OPENERS)})\b)[A-Z][^\n.;:,]{{2,200}}[A-Za-z0-9)]")
+RUN_IN_END = re.compile(rf"\s+(?:{OPENERS})\b")
 NOT_A_TITLE = re.compile(r"^\w+ed\b|\b(?:shall|may|must|is|are|be|has|have|will|should)\b|"
                          r"\b(?:of|to|or|and|other|this|a|an|the|with|in|under|by|for|from|on|at|as|that|which)$")
 PROVISION_LABEL = re.compile(r"^(?:Art\.|Article|Section|Sec\.|§|Rule|Regulation|Schedule|第)", re.IGNORECASE)
@@ -77,8 +78,11 @@ def run_in_title(line: str) -> str:
     numbered = RUN_IN_TITLE.match(line)
     if numbered:
         return numbered.group(0)
-    phrase = RUN_IN_PHRASE.match(line)
-    return phrase.group(0) if phrase and not NOT_A_TITLE.search(phrase.group(0)) else ""
+    for end in RUN_IN_END.finditer(line):  # the shortest phrase that is a title: "Union" may open the body or not
+        phrase = line[: end.start()]
+        if RUN_IN_PHRASE.fullmatch(phrase) and not NOT_A_TITLE.search(phrase):
+            return phrase
+    return ""
 
 
 def _heading_line(line: str, first: bool) -> bool:
@@ -108,6 +112,7 @@ OPENS_CONDITION = re.compile(r"\b(?:if|unless|where|when|whenever|whether|until)
 # Fundamental Right"): no longer the law, so never a span
 SUPERSEDED = re.compile(r"^\W*(?:before|formerly|previously|old text|original text)\s*[:：]", re.IGNORECASE)
 ITEM = re.compile(r"^[(（](?:[a-z]{1,3}|[ivx]{1,5}|[一二三四五六七八九十]{1,3})[)）]\s*")
+PROVISO = re.compile(r"^\W*provided\b", re.IGNORECASE)  # a proviso to item (a) does not close the list before (b)
 CONJUNCTION = re.compile(r"^(?:and|or)\s+(?=[(（])", re.IGNORECASE)  # "or (c) the core activities ..."
 BARE_CONJUNCTION = re.compile(r"^\W*(?:and|or|和|或者?)?\W*$", re.IGNORECASE)
 ITEM_END = re.compile(r"(?:[,;，；]\s*(?:and|or)?|\s+(?:and|or))\s*$")
@@ -137,7 +142,7 @@ def spans(text: str) -> list[str]:
                 found.append(piece)
             if opener and item:
                 found.append(f"{opener}{ELISION}{ITEM_END.sub('', CONJUNCTION.sub('', piece))}")
-            opener = piece if OPENS_LIST.search(piece) else opener if item else ""
+            opener = piece if OPENS_LIST.search(piece) else opener if item or PROVISO.match(piece) else ""
     return list(dict.fromkeys(found))
 
 

@@ -11,6 +11,7 @@ informed".
 Words that only look negative are masked first: 不动产, 未成年人, 无民事行为能力, "nonetheless".
 *Modality*: "must" (shall, must, required, 应当, 必须), "may" (may, can, entitled, 可以, 有权, Taiwanese 得), or "".
 *Conditional*: the clause carries an exception or condition (except, unless, only, subject to, notwithstanding,
+a saving "Nothing in this article shall ..." (what it saves depends on the verb: "prevent", "affect", "apply"),
 a negation inside a relative clause: "A Minister who ... is not a member ... shall cease", 除…外, 但是, 除非,
 如…者, 若): a yes/no lead is never settled on such a clause, its quote is shown instead.
 Chinese is compared after `assistant.text.normalize` (Traditional -> Simplified).
@@ -33,7 +34,7 @@ EN_MASKED = re.compile(r"\b(?:nonetheless|notwithstanding|non-obstante|not only|
 # "Nothing in this article or in clause (2) of article 29 shall prevent the State from ...": the provisions named
 # between "nothing" and its verb are left out, so "nothing" meets "prevent" and the two cancel (the State may)
 EN_SAVING = re.compile(r"\bnothing\s+(?:in|contained in)\b[^.;:]*?\b(?=shall|may|will|is|are|does|do)\b")
-EN_CONDITIONAL = re.compile(r"\b(?:except|unless|only|save|subject to|provided that|provided further|"
+EN_CONDITIONAL = re.compile(r"\b(?:except|unless|only|save|subject to|provided that|provided further|nothing (?:contained )?in|"
                             r"otherwise than|other than|not being|notwithstanding|"
                             r"(?:who|which)\b[^,.;:]{0,60}?\b(?:not|never)\b|if|where|in accordance with|by law|by or under)\b")
 EN_MUST = re.compile(r"\b(?:shall(?! have the power| be entitled| be lawful)|must|required|obliged|obligat\w*|"
