@@ -129,7 +129,7 @@ def spans(text: str) -> list[str]:
     does not say what it is a condition of. The opening words stay a span too: they may state the rule ("The
     President shall have the power to grant pardons ... in all cases—"), unless they end on the condition the
     items spell out ("... shall not ... promulgate any such Ordinance if —")."""
-    found, opener = [], ""
+    found, opener, outer = [], "", ""  # outer: the opener an item that opens a list of its own was joined to
     for sentence in split_sentences(body(text)):
         if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence) or SUPERSEDED.match(sentence):
             continue
@@ -142,7 +142,12 @@ def spans(text: str) -> list[str]:
                 found.append(piece)
             if opener and item:
                 found.append(f"{opener}{ELISION}{ITEM_END.sub('', CONJUNCTION.sub('', piece))}")
-            opener = piece if OPENS_LIST.search(piece) else opener if item or PROVISO.match(piece) else ""
+            if OPENS_LIST.search(piece):
+                opener, outer = piece, opener if item else ""
+            elif PROVISO.match(piece):  # "(a) ...:" then "Provided that ...; or" then "(b)": (b) joins (a)'s opener
+                opener = outer if ITEM.match(opener) else opener
+            elif not item:
+                opener = ""
     return list(dict.fromkeys(found))
 
 
