@@ -89,7 +89,7 @@ def _heading_line(line: str, first: bool) -> bool:
     """A short line with no closing stop that does not open a clause ("(1) Seats shall be reserved ... for —"
     is body); the first line may be a long title when it opens with the provision's label ("Art. 330
     Reservation of seats for Scheduled Castes and Scheduled Tribes in the House of the People")."""
-    if re.search(r"[.。;；:：]$", line) or CLAUSE_LABEL.match(line):
+    if re.search(r"[.。;；:：—–]$", line) or CLAUSE_LABEL.match(line):  # "Parliament may by law—" opens a list
         return False
     words = len(line.split())
     return words <= 15 or (first and words <= 40 and bool(PROVISION_LABEL.match(line)))

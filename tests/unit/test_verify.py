@@ -700,3 +700,16 @@ def test_a_proviso_between_two_items_does_not_close_their_list():
     joined = [s for s in spans(art22) if s.endswith(" … (b) such person is detained in accordance with the provisions "
                                                       "of any law made by Parliament under clause (7).")]
     assert joined and all(s.startswith("(4) No law providing for preventive detention") for s in joined)
+
+
+def test_a_short_line_opening_a_list_is_body_not_heading():
+    """"Is there a right to equal pay for equal work?" was answered "(d) that there is equal pay ..." alone: Art. 39's
+    "The State shall, in particular, direct its policy towards securing—" was short enough to pass for a heading,
+    so its items had no opening words to be shown with."""
+    from assistant.verify.anchor import heading, spans
+
+    art39 = ("Art. 39 Certain principles of policy to be followed by the State\nThe State shall, in particular, direct "
+             "its policy towards securing—\n\n(d) that there is equal pay for equal work for both men and women;")
+    assert heading(art39) == "Art. 39 Certain principles of policy to be followed by the State"
+    assert ("The State shall, in particular, direct its policy towards securing— … (d) that there is equal pay for "
+            "equal work for both men and women") in spans(art39)
