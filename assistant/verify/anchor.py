@@ -103,11 +103,11 @@ LEAD_IN = re.compile(r"^\W*(?:provided(?:\s+(?:further|also|always))?\s+that|exp
 # A list's opening words ("No person shall be eligible for election as President unless he—", "有下列情形之一的：")
 # and its items ("(b) has completed the age of thirty-five years, and", "（二）...；")
 OPENS_LIST = re.compile(r"(?:[—–:：]|,\s*—|\bnamely)\W*$")
-# Opening words that end on a condition ("the Governor shall not ... promulgate any such Ordinance if —", "No
-# person shall be eligible ... unless he—"): alone they state the rule without its condition, the opposite of
-# what the clause says, so they are a span only joined to an item
-OPENS_CONDITION = re.compile(r"\b(?:if|unless|where|when|whenever|whether|until)(?:\s+(?:he|she|it|they))?\W*$",
-                             re.IGNORECASE)
+# Opening words whose last clause is a condition ("the Governor shall not ... promulgate any such Ordinance if —",
+# "No person shall be eligible ... unless he—", "... a tax on the sale of goods where such sale takes place —"):
+# alone they state the rule without its condition, the opposite of what the clause says, so they are a span only
+# joined to an item
+OPENS_CONDITION = re.compile(r"\b(?:if|unless|where|when|whenever|whether|until)\b[^,;:—–]*[—–:]\W*$", re.IGNORECASE)
 # An amendment's account of the law it replaced ("Before: Article 31: Compulsory acquisition of property as a
 # Fundamental Right"): no longer the law, so never a span
 SUPERSEDED = re.compile(r"^\W*(?:before|formerly|previously|old text|original text)\s*[:：]", re.IGNORECASE)

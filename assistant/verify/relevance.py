@@ -90,6 +90,11 @@ def received_by(question: str, stem: str) -> str:
     return re.sub(r"s$", "", found.group(1).lower()) if found else ""
 
 
+# the words between an act and its "by ...": no condition between ("appointed a district judge if he ... is
+# recommended by the High Court" does not say the High Court appoints)
+UNCONDITIONED = r"(?:(?!\b(?:if|unless|where|when)\b).)*?"
+
+
 def names_doer(span: str, stem: str, patient: str = "", receiver: str = "") -> bool:
     """The span says who does the act: "appointed by the President", "the appointment ... shall be made by the
     President", "The President shall have the power to grant". A clause that only mentions the act ("When any
@@ -107,10 +112,10 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "") -> b
 
     if patient and not names(patient, span):
         return False
-    passive = re.search(rf"\b{stem}\w*\b.*?\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
+    passive = re.search(rf"\b{stem}\w*\b{UNCONDITIONED}\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
     if passive and not done_to(passive.group(1)):
         return True
-    active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:\w+\s+){{0,4}}?{stem}", span, re.IGNORECASE)
+    active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:(?!be\b)\w+\s+){{0,4}}?{stem}", span, re.IGNORECASE)
     return bool(active) and not done_to(span[: active.start()])
 
 

@@ -713,3 +713,24 @@ def test_a_short_line_opening_a_list_is_body_not_heading():
     assert heading(art39) == "Art. 39 Certain principles of policy to be followed by the State"
     assert ("The State shall, in particular, direct its policy towards securing— … (d) that there is equal pay for "
             "equal work for both men and women") in spans(art39)
+
+
+def test_a_condition_between_an_act_and_its_by_names_no_doer_and_a_last_clause_condition_opens_no_span():
+    """"Who appoints the judges of a High Court?" got Art. 233(2), on district judges: "appointed a district judge
+    if he ... is recommended by the High Court" was read as "appointed ... by the High Court". "Can a State impose tax
+    on the sale of newspapers?" got Art. 286(1) cut at "where such sale or purchase takes place —"."""
+    from assistant.verify.anchor import spans
+    from assistant.verify.relevance import names_doer
+
+    art233 = ("(2) A person not already in the service of the Union or of the State shall only be eligible to be "
+              "appointed a district judge if he has been for not less than seven years an advocate or a pleader and is "
+              "recommended by the High Court for appointment.")
+    assert not names_doer(art233, "appoint", "judge")
+    assert names_doer("The Governor of a State shall be appointed by the President by warrant under his hand and seal.",
+                      "appoint", "governor")
+    art286 = ("Art. 286\n(1) No law of a State shall impose, or authorise the imposition of, a tax on the sale or purchase "
+              "of goods where such sale or purchase takes place —\n(a) outside the State; or\n(b) in the course of the "
+              "import of the goods into the territory of India.")
+    opener = "(1) No law of a State shall impose, or authorise the imposition of, a tax on the sale or purchase of goods " \
+             "where such sale or purchase takes place —"
+    assert opener not in spans(art286) and f"{opener} … (a) outside the State" in spans(art286)
