@@ -368,6 +368,7 @@ def memoised(similarity):
             seen.update({(question, s): c for s, c in zip(missing, similarity(question, missing))})
         return [seen[(question, s)] for s in spans]
 
+    cached.floor = getattr(similarity, "floor", 0.0)  # the embedder's cosine floor (assistant/verify/relevance.py)
     return cached
 
 

@@ -78,6 +78,20 @@ def deputy_only(question: str, text: str) -> bool:
     return any(_names_office(asked, office) and not _names_office(said, office) for office in offices)
 
 
+POSSESSIVE = re.compile(r"\b([A-Z][\w-]*)['’]s\s+([a-z]{4,})")  # "the President's office": (President, office)
+
+
+def anothers(question: str, text: str) -> bool:
+    """The text speaks of the thing the question gives an owner ("the President's office") only as someone
+    else's ("the office of Chief Justice of a High Court is vacant", "the office of the Chairman")."""
+    for owner, thing in POSSESSIVE.findall(question):
+        owners = re.findall(rf"\b{thing[:5]}\w*\s+of\s+(?:(?:the|an?|any|such)\s+)?([A-Z][\w-]*)", text)
+        own = re.search(rf"\b{owner[:5]}\w*['’]s\s+{thing[:5]}", text)
+        if owners and not own and not any(o[:5].lower() == owner[:5].lower() for o in owners):
+            return True
+    return False
+
+
 def _names_office(text: str, office: str) -> bool:
     """The (normalised) text names the office itself, not only its deputy."""
     return re.search(rf"\b{office}\b", DEPUTY.sub(" ", text)) is not None
@@ -93,6 +107,9 @@ def received_by(question: str, stem: str) -> str:
 # the words between an act and its "by ...": no condition between ("appointed a district judge if he ... is
 # recommended by the High Court" does not say the High Court appoints)
 UNCONDITIONED = r"(?:(?!\b(?:if|unless|where|when)\b).)*?"
+# nor another verb's participle just before the "by" ("appointment as a Judge of the Supreme Court to be
+# designated by the Chief Justice of India" does not say the Chief Justice appoints)
+OTHER_PARTICIPLE = re.compile(r"\b(?!made\b|been\b)[a-z]+(?:ed|en)\s+$")
 
 
 def names_doer(span: str, stem: str, patient: str = "", receiver: str = "") -> bool:
@@ -112,8 +129,8 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "") -> b
 
     if patient and not names(patient, span):
         return False
-    passive = re.search(rf"\b{stem}\w*\b{UNCONDITIONED}\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
-    if passive and not done_to(passive.group(1)):
+    passive = re.search(rf"\b{stem}\w*\b({UNCONDITIONED})\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
+    if passive and not done_to(passive.group(2)) and not OTHER_PARTICIPLE.search(passive.group(1)):
         return True
     active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:(?!be\b)\w+\s+){{0,4}}?{stem}", span, re.IGNORECASE)
     return bool(active) and not done_to(span[: active.start()])
@@ -170,12 +187,21 @@ GATES = {"en": Gate(lexical=1.0, threshold=1.1, override=9.0, cosine=1.0),
          "zh": Gate(lexical=0.5, threshold=1.04, override=9.0, cosine=1.0)}
 
 
+# The cosine a span needs whatever its score, on the scale of the embedder that gives it: a span holding the
+# question's one term in another sense ("parent or guardian" for "Who is the guardian of the Constitution?",
+# MiniLM cosine 0.32) reaches the threshold on shared terms alone. MiniLM's floor lies below every span served
+# on point in the dev and tune splits that the question does not name (lowest 0.46).
+FLOORS = {"minilm": 0.4}
+
+
 def similarity_of(embedder) -> Similarity:
-    """The question's cosine with each span, by `embedder` (an index's own, for the gates that add it)."""
+    """The question's cosine with each span, by `embedder` (an index's own, for the gates that add it); its
+    `floor` is the embedder's in FLOORS (0.0 when none)."""
 
     def cosines(question: str, spans: list[str]):
         return embedder.embed_passages(list(spans)) @ embedder.embed_queries([question])[0]
 
+    cosines.floor = FLOORS.get(embedder.name, 0.0)
     return cosines
 
 
@@ -235,15 +261,19 @@ class Relevance:
         """On point: a span of a provision the question names by citation ("Article 21") or a case it names
         ("Maneka Gandhi"); when it names none that was retrieved, a span scoring the gate's threshold (`quoted`:
         the model quoted it word for word). For a quantity question, only a span stating one; for a "who ...?"
-        question, only a span saying who does it (`names_doer`). The holding of a neighbouring case (A.K.
-        Gopalan's, for a question about Maneka Gandhi) is not the named case's."""
+        question, only a span saying who does it (`names_doer`); not a span giving what the question gives an owner
+        to someone else (`anothers`). The holding of a neighbouring case (A.K. Gopalan's, for a question about
+        Maneka Gandhi) is not the named case's."""
         if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver)):
             return False
         if deputy_only(self.question, f"{heading(self.hits[anchor.n - 1].passage.text)}\n{anchor.span}"):
             return False
         if self.hits[anchor.n - 1].named:
             return True
+        if anothers(self.question, anchor.span):
+            return False
         return (not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
+                and (not gate.dense or self.cosine(anchor.span) >= getattr(self.similarity, "floor", 0.0))
                 and all(self._says(anchor, name) for name in self.proper))
 
     def _says(self, anchor: Anchor, name: set[str]) -> bool:

@@ -734,3 +734,57 @@ def test_a_condition_between_an_act_and_its_by_names_no_doer_and_a_last_clause_c
     opener = "(1) No law of a State shall impose, or authorise the imposition of, a tax on the sale or purchase of goods " \
              "where such sale or purchase takes place —"
     assert opener not in spans(art286) and f"{opener} … (a) outside the State" in spans(art286)
+
+
+def test_a_by_that_follows_another_verbs_participle_names_no_doer_of_the_act():
+    """"Who appoints the judges of a High Court?" got Art. 127(1): "... qualified for appointment as a Judge of the
+    Supreme Court to be designated by the Chief Justice of India" names who designates, not who appoints."""
+    from assistant.verify.relevance import names_doer
+
+    art127 = ("(1) ... request in writing the attendance at the sittings of the Court, as an ad hoc Judge, of a Judge of "
+              "a High Court duly qualified for appointment as a Judge of the Supreme Court to be designated by the Chief "
+              "Justice of India.")
+    assert not names_doer(art127, "appoint", "judge")
+    assert names_doer("Every Judge of a High Court shall be appointed by the President by warrant under his hand.",
+                      "appoint", "judge")
+    assert names_doer("The appointment of the Judges shall be made by the President after consultation.", "appoint",
+                      "judge")
+
+
+def test_a_span_below_its_embedders_cosine_floor_is_off_point_whatever_its_score(hits):
+    """"Who is the guardian of the Constitution?" got Art. 51A(k), "who is a parent or guardian ...": the one
+    term it holds carried the score over the threshold while its MiniLM cosine was 0.32."""
+    from types import SimpleNamespace
+
+    from assistant.verify.relevance import FLOORS, similarity_of
+
+    question = "Who can forgive the punishment of a convicted prisoner?"
+
+    def similarity(asked: str, spans: list[str]) -> list[float]:  # stands in for the index's embedder
+        return [0.35 if "pardons" in span else 0.1 for span in spans]
+
+    gate = Gate(lexical=1.0, threshold=0.3, override=9.0, cosine=1.0)
+    assert not check(question, "The President [9].", hits, gate=gate, similarity=similarity).refused
+    similarity.floor = 0.4
+    assert check(question, "The President [9].", hits, gate=gate, similarity=similarity).refused
+    similarity.floor = 0.3
+    assert not check(question, "The President [9].", hits, gate=gate, similarity=similarity).refused
+    assert similarity_of(SimpleNamespace(name="minilm")).floor == FLOORS["minilm"] > 0
+    assert similarity_of(SimpleNamespace(name="hashing")).floor == 0.0  # no scale measured: no floor
+
+
+def test_a_thing_the_question_gives_an_owner_is_off_point_as_someone_elses():
+    """"What happens when the President's office falls vacant?" got Art. 223, on the office of a High Court's
+    Chief Justice, and Art. 316(1A), on the Chairman's."""
+    from assistant.verify.relevance import anothers
+
+    question = "What happens when the President's office falls vacant?"
+    assert anothers(question, "When the office of Chief Justice of a High Court is vacant, the duties of the office "
+                              "shall be performed by such one of the other Judges as the President may appoint.")
+    assert anothers(question, "(1A) If the office of the Chairman of the Commission becomes vacant, the duties shall "
+                              "be performed by such one of the other members as the President may appoint.")
+    assert not anothers(question, "(1) In the event of any vacancy in the office of the President by reason of his "
+                                  "death, the Vice-President shall act as President.")
+    assert not anothers(question, "The President's office shall not be vacant for more than six months.")
+    assert not anothers("What happens when the office of President falls vacant?",
+                        "When the office of Chief Justice of a High Court is vacant, ...")
