@@ -115,6 +115,7 @@ ITEM = re.compile(r"^[(（](?:[a-z]{1,3}|[ivx]{1,5}|[一二三四五六七八九
 PROVISO = re.compile(r"^\W*provided\b", re.IGNORECASE)  # a proviso to item (a) does not close the list before (b)
 CONJUNCTION = re.compile(r"^(?:and|or)\s+(?=[(（])", re.IGNORECASE)  # "or (c) the core activities ..."
 BARE_CONJUNCTION = re.compile(r"^\W*(?:and|or|和|或者?)?\W*$", re.IGNORECASE)
+LABELLED_ITEM = re.compile(r"[(（]\w{1,4}[)）][^(（—–:：]*[;；]")  # "(13) 'genetic data' means ...;": a whole item
 ITEM_END = re.compile(r"(?:[,;，；]\s*(?:and|or)?|\s+(?:and|or))\s*$")
 ELISION = " … "
 
@@ -133,8 +134,14 @@ def spans(text: str) -> list[str]:
     for sentence in split_sentences(body(text)):
         if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence) or SUPERSEDED.match(sentence):
             continue
-        parts = [p.strip() for p in re.split(r"(?<=[;:；：])", sentence) if p.strip()]
-        for piece in [sentence] + (parts if len(parts) > 1 else []):  # a list may run inside one sentence (EU texts)
+        parts = [p.strip() for p in re.split(r"(?<=[;:；：])|(?<=[—–])(?=\s*[(（]\w{1,4}[)）])", sentence) if p.strip()]
+        # a list may run inside one sentence (EU texts): its items are spans, alone and joined to the opening
+        # words, and the whole sentence is not one, holding every item's terms ("Associations ... may prepare codes
+        # of conduct ... such as with regard to: (a) ...; ... (g) ... the protection of, children; ..." was served
+        # for "Are children's data given special protection?"; "(13) 'genetic data' means ...; (14) ..." for health data)
+        listed = sum(bool(ITEM.match(CONJUNCTION.sub("", p)) or LABELLED_ITEM.fullmatch(p)) for p in parts)
+        whole = [] if listed > 1 else [sentence]
+        for piece in whole + (parts if len(parts) > 1 else []):
             if BARE_CONJUNCTION.match(piece):  # the "or" after "(a) ...;" neither states nor closes the list
                 continue
             item = ITEM.match(CONJUNCTION.sub("", piece))

@@ -61,6 +61,23 @@ def acted_on(question: str, stem: str) -> str:
     return re.sub(r"s$", "", words[0]) if words else ""
 
 
+def acted_on_names(question: str, stem: str) -> list[str]:
+    """The capitalised words of the phrase the question's act falls on, its "of ..." parts included ("Who appoints
+    the judges of a High Court?": High, Court; "Who appoints the Chief Justice of India?": Chief, Justice, India)."""
+    found = re.search(rf"\b{stem}\w*\s+(.*)", question, re.IGNORECASE)
+    words, out, head = re.findall(r"[A-Za-z][\w-]*", found.group(1)) if found else [], [], True
+    for word in words:
+        if word.lower() in DETERMINERS:
+            continue
+        if word[0].isupper():
+            out.append(word)
+        elif word == "of" or head:
+            head = False  # the head noun, or an "of" joining the next part
+        else:
+            break
+    return out
+
+
 DEPUTY = re.compile(r"\b(?:vice|deputy)[-\s]+([a-z]{3,})")
 # questions whose answer may well be the deputy: who acts, or what happens when the office is empty
 SUCCESSION = re.compile(r"\b(?:who|whom|absen\w*|vacan\w*|dies|died|death|unable|inability|resign\w*|remov\w*|"
@@ -112,7 +129,7 @@ UNCONDITIONED = r"(?:(?!\b(?:if|unless|where|when)\b).)*?"
 OTHER_PARTICIPLE = re.compile(r"\b(?!made\b|been\b)[a-z]+(?:ed|en)\s+$")
 
 
-def names_doer(span: str, stem: str, patient: str = "", receiver: str = "") -> bool:
+def names_doer(span: str, stem: str, patient: str = "", receiver: str = "", names: Sequence[str] = ()) -> bool:
     """The span says who does the act: "appointed by the President", "the appointment ... shall be made by the
     President", "The President shall have the power to grant". A clause that only mentions the act ("When any
     other Election Commissioner is so appointed the Chief Election Commissioner shall act as the Chairman")
@@ -120,17 +137,20 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "") -> b
     additional Judges" does not say who appoints a Chief Justice) or makes it the doer ("The Governor of each
     State shall appoint ... Advocate-General" does not say who appoints the Governor), or the `receiver` the
     act is done to ("the President shall administer to him the oaths" does not say who administers the oath to
-    the President)."""
-    def names(word: str, text: str) -> bool:
+    the President). A passive clause must name the one the act falls on, with the `names` the question gives
+    it, before its "by" ("Every Judge of a High Court shall be appointed by the President ... after consultation
+    with the Chief Justice of India" does not say who appoints the Chief Justice of India)."""
+    def named(word: str, text: str) -> bool:
         return bool(word) and bool(re.search(rf"\b{re.escape(word)}", text, re.IGNORECASE))
 
     def done_to(doer: str) -> bool:
-        return names(patient, doer) or names(receiver, doer)
+        return named(patient, doer) or named(receiver, doer)
 
-    if patient and not names(patient, span):
+    if patient and not named(patient, span):
         return False
     passive = re.search(rf"\b{stem}\w*\b({UNCONDITIONED})\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
-    if passive and not done_to(passive.group(2)) and not OTHER_PARTICIPLE.search(passive.group(1)):
+    if (passive and not done_to(passive.group(2)) and not OTHER_PARTICIPLE.search(passive.group(1))
+            and all(named(name[:5], span[: passive.start(2)]) for name in names)):
         return True
     active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:(?!be\b)\w+\s+){{0,4}}?{stem}", span, re.IGNORECASE)
     return bool(active) and not done_to(span[: active.start()])
@@ -220,6 +240,7 @@ class Relevance:
         self.question, self.hits, self.similarity = question, hits, similarity
         self.wanted, self.figure, self.doer = terms(question), asks_figure(question), agent_verb(question)
         self.patient = acted_on(question, self.doer) if self.doer else ""
+        self.patient_names = acted_on_names(question, self.doer) if self.doer else []
         self.receiver = received_by(question, self.doer) if self.doer else ""
         self._cosines: dict[str, float] | None = None
         self.names_one = any(hit.named for hit in hits)  # the question names a provision or case that was retrieved
@@ -264,7 +285,8 @@ class Relevance:
         question, only a span saying who does it (`names_doer`); not a span giving what the question gives an owner
         to someone else (`anothers`). The holding of a neighbouring case (A.K. Gopalan's, for a question about
         Maneka Gandhi) is not the named case's."""
-        if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver)):
+        if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver,
+                                                                                           self.patient_names)):
             return False
         if deputy_only(self.question, f"{heading(self.hits[anchor.n - 1].passage.text)}\n{anchor.span}"):
             return False

@@ -788,3 +788,46 @@ def test_a_thing_the_question_gives_an_owner_is_off_point_as_someone_elses():
     assert not anothers(question, "The President's office shall not be vacant for more than six months.")
     assert not anothers("What happens when the office of President falls vacant?",
                         "When the office of Chief Justice of a High Court is vacant, ...")
+
+
+def test_a_passive_clause_names_the_doer_only_for_the_one_its_subject_names():
+    """"Who appoints the Chief Justice of India?" and "Who can remove a judge of the Supreme Court?" both got
+    Art. 217, on High Court judges: the Chief Justice of India is there only as one the President consults, and
+    the Supreme Court only as the model for a High Court judge's removal."""
+    from assistant.verify.relevance import acted_on_names, names_doer
+
+    cji, removal = "Who appoints the Chief Justice of India?", "Who can remove a judge of the Supreme Court?"
+    assert acted_on_names(cji, "appoint") == ["Chief", "Justice", "India"]
+    assert acted_on_names(removal, "remov") == ["Supreme", "Court"]
+    assert acted_on_names("Who can grant pardons to convicted persons?", "grant") == []
+    art217 = ("(1) Every Judge of a High Court shall be appointed by the President by warrant under his hand and seal "
+              "after consultation with the Chief Justice of India, the Governor of the State")
+    assert names_doer(art217, "appoint", "judge", names=["High", "Court"])
+    assert not names_doer(art217, "appoint", "chief", names=acted_on_names(cji, "appoint"))
+    art217b = ("(b) a Judge may be removed from his office by the President in the manner provided in clause (4) of "
+               "article 124 for the removal of a Judge of the Supreme Court;")
+    assert not names_doer(art217b, "remov", "judge", names=acted_on_names(removal, "remov"))
+    art124 = ("(4) A Judge of the Supreme Court shall not be removed from his office except by an order of the President "
+              "passed after an address by each House of Parliament")
+    assert names_doer(art124, "remov", "judge", names=acted_on_names(removal, "remov"))
+
+
+def test_a_list_run_inside_one_sentence_is_no_span_as_a_whole():
+    """"Is a controller allowed to process health data?" got GDPR Art. 4's definitions (13) to (16) as one quote:
+    a chunk of the one-line list opened on "(13)", and the whole line, holding every item's terms, was a span.
+    Its items are spans, each with the list's opening words where it has them."""
+    from assistant.verify.anchor import spans
+
+    art4 = ("Art. 4\n(13) ‘genetic data’ means personal data relating to the inherited genetic characteristics of a "
+            "natural person; (14) ‘biometric data’ means personal data resulting from specific technical processing; "
+            "(15) ‘data concerning health’ means personal data related to the physical or mental health of a natural "
+            "person;")
+    found = spans(art4)
+    assert "(15) ‘data concerning health’ means personal data related to the physical or mental health of a natural " \
+           "person;" in found
+    assert not any(s.startswith("(13)") and "(15)" in s for s in found)
+    governor = ("Art. 174\n(2) The Governor may from time to time — (a) prorogue the House; (b) dissolve the Legislative "
+                "Assembly; (c) summon the House.")
+    found = spans(governor)
+    assert "(2) The Governor may from time to time — … (b) dissolve the Legislative Assembly" in found
+    assert not any("prorogue" in s and "dissolve" in s for s in found)  # each item with its opening words
