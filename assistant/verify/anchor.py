@@ -222,7 +222,12 @@ NEGATED_SUBJECT = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?(?:no|neither|nothing|none
 def window(span: str, wanted: set[str]) -> str:
     """The shortest run of the span's clauses holding every wanted term the span holds (the span if none). A
     span opening with a negated subject ("No title, not being a military ... distinction, shall be conferred")
-    keeps that first clause: its "No" governs the clauses after it."""
+    keeps that first clause: its "No" governs the clauses after it. A list item joined to its list's opening
+    words keeps them, whatever terms they hold: "The following AI practices shall be prohibited: … (a) ... an AI
+    system that deploys ... manipulative techniques" does not permit what its item names."""
+    if ELISION in span:
+        opener, item = span.split(ELISION, 1)
+        return f"{opener}{ELISION}{window(item, wanted)}"
     clauses = [c for c in CLAUSE.split(span) if c and c.strip()]
     present = wanted & terms(span)
     if len(clauses) < 2 or not present:

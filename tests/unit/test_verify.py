@@ -831,3 +831,17 @@ def test_a_list_run_inside_one_sentence_is_no_span_as_a_whole():
     found = spans(governor)
     assert "(2) The Governor may from time to time — … (b) dissolve the Legislative Assembly" in found
     assert not any("prorogue" in s and "dissolve" in s for s in found)  # each item with its opening words
+
+
+def test_a_list_items_lead_is_read_with_its_lists_opening_words():
+    """"Can an AI system be used to manipulate people's behaviour?" got "Yes." over AI Act Art. 5(1)(a): the lead
+    was read on the item alone ("the use of an AI system that deploys ... manipulative techniques"), not on the
+    opening words that prohibit it."""
+    from assistant.verify.anchor import Anchor
+
+    item = ("1. The following AI practices shall be prohibited: … (a) the placing on the market or the use of an AI "
+            "system that deploys purposefully manipulative or deceptive techniques, with the objective of materially "
+            "distorting the behaviour of a person")
+    assert settle("Can an AI system be used to manipulate people's behaviour?", [Anchor(1, item, 0.6, True)]) == "no"
+    governor = "(2) The Governor may from time to time — … (b) dissolve the Legislative Assembly"
+    assert settle("Can the Governor dissolve the Legislative Assembly?", [Anchor(1, governor, 1.0, True)]) == "yes"
