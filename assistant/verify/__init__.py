@@ -160,7 +160,9 @@ def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", ga
         reason = MODEL_REFUSED if refused else NOTHING_VERIFIED
         return Verdict(refusal_for(question), refused=True, reason="; ".join([reason, *notes]),
                        model_lead=model_lead, checks=checks)
-    settled = leads.settle(question, [c.anchor for c in served], model_lead)
+    # a list item's lead is read with its list's opening words where its passage has them
+    settled = leads.settle(question, [replace(c.anchor, span=in_context(c.anchor.span, hits[c.anchor.n - 1].passage.text)
+                                              or c.anchor.span) for c in served], model_lead)
     sentences = [served_sentence(c, question) if c.served else f"{c.sentence} {FLAG}" for c in checks
                  if c.served or (mode == "flag" and c.why != "no content")]
     text = " ".join([leads.lead_word(settled, question), *sentences]).strip()

@@ -8,6 +8,9 @@ same polarity, "no" when they differ. A "without ..." both state is left out of 
 be detained without being told the grounds?" against "No person ... shall be detained ... without being
 informed" is "no"). No lead, and the served sentence and its quote speak alone, when:
 - the span is conditional (except, unless, notwithstanding, 但是 ...) or a definition ("'genetic data' means");
+- the span is a list item without its list's opening words (its chunk starts inside the list): they may
+  forbid what the item names ("(g) the ... use of biometric categorisation systems ... to infer ... sexual
+  orientation" is prohibited by words the passage lacks);
 - only the question or only the span states a "without ...";
 - the question states a figure and the span none ("男方二十岁可以登记结婚吗？" over a clause stating no age);
 - the question asks for a duty and the span only permits, or too little of the question is in the span;
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 
 from assistant.text import language_of, normalize, numbers, terms
-from assistant.verify.anchor import Anchor, coverage, window
+from assistant.verify.anchor import ITEM, Anchor, coverage, window
 from assistant.verify.polarity import polarity
 
 DEFINITION = re.compile(r"(?<!by )\bmeans\b(?! of)|\bshall mean\b|\brefers to\b", re.IGNORECASE)  # not "by means of"
@@ -58,6 +61,7 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     span = window(best.span, wanted)
     asked_without, said_without = bool(WITHOUT.search(question)), bool(WITHOUT.search(span))
     if (coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional or DEFINITION.search(best.span)
+            or ITEM.match(best.span)
             or asked_without != said_without or (numbers(question) and not numbers(best.span))):
         return ""
     if asked_without:  # the same circumstance on both sides: the main clause decides ("No person ... shall")

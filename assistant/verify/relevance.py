@@ -37,7 +37,7 @@ FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|
 # Acts whose doer a "who ...?" question asks for (the stem as it starts every form: "decid" for decides, decided)
 ACTS = ("appoint", "elect", "nominat", "remov", "dismiss", "dissolv", "summon", "prorogu", "decid", "determin",
         "grant", "approv", "declar", "proclaim", "issu", "make", "enact", "impos", "levy", "conduct", "superintend",
-        "adjudicat", "pardon", "sanction", "designat", "administer")
+        "adjudicat", "pardon", "sanction", "designat", "administer", "regist", "supervis")
 AGENT_QUESTION = re.compile(rf"^\s*who\s+(?:(?:can|may|must|shall|should|will|does|do|has the power to)\s+)?"
                             rf"({'|'.join(ACTS)})",
                             re.IGNORECASE)
@@ -153,7 +153,9 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "", name
             and all(named(name[:5], span[: passive.start(2)]) for name in names)):
         return True
     active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:(?!be\b)\w+\s+){{0,4}}?{stem}", span, re.IGNORECASE)
-    return bool(active) and not done_to(span[: active.start()])
+    # the doer is the subject of the modal, after any clause before it ("Before placing on the market a high-risk AI
+    # system, the provider shall register ...": the provider)
+    return bool(active) and not done_to(re.split(r"[,;:]", span[: active.start()])[-1])
 
 
 PROPER = re.compile(r"(?<=\s)[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*")  # a capitalised word after the question's first

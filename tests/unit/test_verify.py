@@ -846,3 +846,45 @@ def test_a_list_items_lead_is_read_with_its_lists_opening_words():
     assert settle("Can an AI system be used to manipulate people's behaviour?", [Anchor(1, item, 0.6, True)]) == "no"
     governor = "(2) The Governor may from time to time — … (b) dissolve the Legislative Assembly"
     assert settle("Can the Governor dissolve the Legislative Assembly?", [Anchor(1, governor, 1.0, True)]) == "yes"
+
+
+def test_a_list_item_without_its_opening_words_settles_no_lead():
+    """"Is it forbidden to use AI to infer someone's sexual orientation from biometric data?" got "No." over AI Act
+    Art. 5(1)(g) quoted alone: its chunk starts inside the list, without "The following AI practices shall be
+    prohibited:", and the item alone reads as permitted."""
+    from assistant.verify.anchor import Anchor
+
+    item = ("(g) the placing on the market or the use of biometric categorisation systems that categorise natural persons "
+            "based on their biometric data to deduce or infer their race, political opinions, sex life or sexual orientation;")
+    question = "Is it forbidden to use AI to infer someone's sexual orientation from biometric data?"
+    assert settle(question, [Anchor(1, item, 0.6, True)]) == ""
+    opened = f"1. The following AI practices shall be prohibited: … {item}"
+    assert settle(question, [Anchor(1, opened, 0.6, True)]) == "yes"
+
+
+def test_who_must_register_or_supervise_asks_for_a_doer():
+    """"Who must register a high-risk AI system in the EU database?" got AI Act Art. 71(1), the Commission setting up
+    the database, and "Who supervises compliance with the GDPR?" a clause on which authority represents the others."""
+    from assistant.verify.relevance import agent_verb, names_doer
+
+    assert agent_verb("Who must register a high-risk AI system in the EU database?") == "regist"
+    assert agent_verb("Who supervises compliance with the GDPR in each Member State?") == "supervis"
+    art71 = ("1. The Commission shall, in collaboration with the Member States, set up and maintain an EU database "
+             "containing information concerning high-risk AI systems which are registered in accordance with Article 49.")
+    assert not names_doer(art71, "regist", "high-risk")
+    art49 = ("1. Before placing on the market a high-risk AI system, the provider shall register themselves and their "
+             "system in the EU database.")
+    assert names_doer(art49, "regist", "high-risk")
+
+
+def test_an_item_paraphrased_settles_its_lead_with_its_lists_opening_words_from_the_passage():
+    """A sentence anchored to item (g) of Art. 51A alone settles "Yes." to "Is it a duty of every Indian citizen to
+    protect the natural environment?" when the passage holds the list's opening words ("It shall be the duty of
+    every citizen of India—"); a passage starting inside the list settles nothing (above)."""
+    art51a = passage_hit("Constitution of India, Art. 51A", "Art. 51A Fundamental duties\nIt shall be the duty of every "
+                         "citizen of India—\n(f) to value and preserve the rich heritage of our composite culture;\n(g) to "
+                         "protect and improve the natural environment including forests, lakes, rivers and wild life;", 1)
+    verdict = check("Is it a duty of every Indian citizen to protect the natural environment?",
+                    "The natural environment, including forests and lakes, is to be protected and improved [1].", [art51a],
+                    gate=Gate(threshold=0.3))
+    assert not verdict.refused and verdict.lead == "yes"
