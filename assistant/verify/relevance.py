@@ -37,7 +37,7 @@ FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|
 # Acts whose doer a "who ...?" question asks for (the stem as it starts every form: "decid" for decides, decided)
 ACTS = ("appoint", "elect", "nominat", "remov", "dismiss", "dissolv", "summon", "prorogu", "decid", "determin",
         "grant", "approv", "declar", "proclaim", "issu", "make", "enact", "impos", "levy", "conduct", "superintend",
-        "adjudicat", "pardon", "sanction", "designat", "administer", "regist", "supervis")
+        "adjudicat", "pardon", "sanction", "designat", "administer", "register", "supervis")
 AGENT_QUESTION = re.compile(rf"^\s*who\s+(?:(?:can|may|must|shall|should|will|does|do|has the power to)\s+)?"
                             rf"({'|'.join(ACTS)})",
                             re.IGNORECASE)
@@ -148,11 +148,12 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "", name
 
     if patient and not named(patient, span):
         return False
-    passive = re.search(rf"\b{stem}\w*\b({UNCONDITIONED})\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
+    passive = re.search(rf"\b{stem}\w*(?<!ory)\b({UNCONDITIONED})\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
     if (passive and not done_to(passive.group(2)) and not OTHER_PARTICIPLE.search(passive.group(1))
             and all(named(name[:5], span[: passive.start(2)]) for name in names)):
         return True
-    active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:(?!be\b)\w+\s+){{0,4}}?{stem}", span, re.IGNORECASE)
+    active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:(?!be\b)\w+\s+){{0,4}}?{stem}(?:e|es|ed|s|ing)?\b", span,
+                       re.IGNORECASE)  # the verb, not a noun of its stem ("shall designate the supervisory authority")
     # the doer is the subject of the modal, after any clause before it ("Before placing on the market a high-risk AI
     # system, the provider shall register ...": the provider)
     return bool(active) and not done_to(re.split(r"[,;:]", span[: active.start()])[-1])
