@@ -288,8 +288,8 @@ class Relevance:
         question, only a span saying who does it (`names_doer`); not a span giving what the question gives an owner
         to someone else (`anothers`). The holding of a neighbouring case (A.K. Gopalan's, for a question about
         Maneka Gandhi) is not the named case's."""
-        if (self.figure and not numbers(anchor.span)) or (self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver,
-                                                                                           self.patient_names)):
+        no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
+        if (self.figure and not numbers(anchor.span)) or no_doer:
             return False
         if deputy_only(self.question, f"{heading(self.hits[anchor.n - 1].passage.text)}\n{anchor.span}"):
             return False
