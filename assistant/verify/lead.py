@@ -12,6 +12,8 @@ informed" is "no"). No lead, and the served sentence and its quote speak alone, 
   forbid what the item names ("(g) the ... use of biometric categorisation systems ... to infer ... sexual
   orientation" is prohibited by words the passage lacks);
 - only the question or only the span states a "without ...";
+- the span denies a thing the question does not name: "No religious instruction shall be provided" says
+  nothing of "Can the State impose a tax on religious institutions?" (`denied_elsewhere`);
 - the question states a figure and the span none ("男方二十岁可以登记结婚吗？" over a clause stating no age);
 - the question asks for a duty and the span only permits, or too little of the question is in the span;
 - the model's own lead says the opposite.
@@ -26,6 +28,8 @@ from assistant.verify.polarity import polarity
 
 DEFINITION = re.compile(r"(?<!by )\bmeans\b(?! of)|\bshall mean\b|\brefers to\b", re.IGNORECASE)  # not "by means of"
 WITHOUT = re.compile(r"\bwithout\b", re.IGNORECASE)
+# "No <thing> shall|may|...": the words the negation opens, up to the verb
+DENIED = re.compile(r"\bno\s+((?:[\w-]+\s+){1,5}?)(?:shall|may|can|must|will)\b", re.IGNORECASE)
 LEAD_MIN = 0.5  # share of the question's content terms the span must hold to settle a lead
 EN_YES_NO = re.compile(r"^\s*(?:can|may|is|are|does|do|did|shall|must|will|has|have|could|should|would|was|were|"
                        r"am|might|need)\b", re.IGNORECASE)
@@ -62,7 +66,8 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     asked_without, said_without = bool(WITHOUT.search(question)), bool(WITHOUT.search(span))
     if (coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional or DEFINITION.search(best.span)
             or ITEM.match(best.span)
-            or asked_without != said_without or (numbers(question) and not numbers(best.span))):
+            or asked_without != said_without or (numbers(question) and not numbers(best.span))
+            or denied_elsewhere(span, wanted)):
         return ""
     if asked_without:  # the same circumstance on both sides: the main clause decides ("No person ... shall")
         question, span = WITHOUT.sub(" ", question), WITHOUT.sub(" ", span)
@@ -71,6 +76,17 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
         return ""
     lead = "yes" if asked.negative == said.negative else "no"
     return "" if model_lead and model_lead != lead else lead
+
+
+def denied_elsewhere(span: str, wanted: set[str]) -> bool:
+    """The span opens a denial with "No <thing> shall ..." and the question lacks as many of the thing's terms
+    as it holds: its "no" denies something else ("religious instruction" for a tax on religious institutions;
+    "child below the age of fourteen years" is still the question's "child below fourteen")."""
+    for found in DENIED.finditer(span):
+        thing = terms(found.group(1))
+        if len(thing & wanted) <= len(thing - wanted):
+            return True
+    return False
 
 
 def lead_word(lead: str, question: str) -> str:

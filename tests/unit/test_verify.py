@@ -477,6 +477,16 @@ def test_a_question_stating_a_figure_is_not_settled_by_a_span_stating_none():
     assert settle("Can a child below fourteen be employed in a factory?", [Anchor(1, child, 1.0, True)]) == "no"
 
 
+def test_a_denial_of_something_else_settles_no_lead():
+    """"Can the State impose a tax on religious institutions?" once got "No." over Art. 28(1), which denies religious
+    instruction in State schools, not a tax."""
+    from assistant.verify.anchor import Anchor
+
+    art28 = "(1) No religious instruction shall be provided in any educational institution wholly maintained out of State funds."
+    assert settle("Can the State impose a tax on religious institutions?", [Anchor(1, art28, 1.0, True)]) == ""
+    assert settle("Can religious instruction be provided in a State school?", [Anchor(1, art28, 1.0, True)]) == "no"
+
+
 def test_an_overriding_clause_or_a_negation_in_a_relative_clause_settles_no_lead():
     """"Is a minister required to be a member of Parliament?" once got "No." over Art. 75(5) (a Minister who is not a
     member for six months ceases to be one); "Can Hindi be used in the proceedings of the Supreme Court?" got "Yes."
