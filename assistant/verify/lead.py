@@ -14,6 +14,8 @@ informed" is "no"). No lead, and the served sentence and its quote speak alone, 
 - only the question or only the span states a "without ...";
 - the span denies a thing the question does not name: "No religious instruction shall be provided" says
   nothing of "Can the State impose a tax on religious institutions?" (`denied_elsewhere`);
+- a Chinese question's act, what follows its modal, is nowhere in the span: "不满十八周岁的人可以结婚吗？"
+  over "不满十八周岁的自然人为未成年人" shares only the condition (`act_missing`);
 - the question states a figure and the span none ("男方二十岁可以登记结婚吗？" over a clause stating no age);
 - the question asks for a duty and the span only permits, or too little of the question is in the span;
 - the model's own lead says the opposite.
@@ -38,6 +40,9 @@ KO_YES_NO = re.compile(r"(?:까|나요|가요|지요|습니까)\s*[?？]?\s*$")
 JA_YES_NO = re.compile(r"(?:か|ですか|ますか)\s*[?？。]?\s*$")
 MODEL_LEAD = re.compile(r"^\s*(yes|no|是的|是|否|不是|不可以|可以|不能|能|不得|不会|会|不需要|需要|예|아니요|はい|いいえ)"
                         r"\s*(?:\[[\d,\s]*\]\s*)*(?:[,.;:!—–\-，。；：！、]\s*|$)", re.IGNORECASE)
+# a Chinese yes/no question's act: what follows its modal in its last clause ("...的人可以结婚吗？" -> "结婚")
+ZH_ACT = re.compile(r"(?:可以|能够|应当|应该|必须|需要|能|可)(?:不(?:可以|能够|能|可|需要))?(?P<act>[^，,；;。？?]+?)"
+                    r"(?:吗|么|呢)?[\s？?。]*$")
 WORDS = {"en": ("Yes.", "No."), "zh": ("是。", "否。"), "ko": ("예.", "아니요."), "ja": ("はい。", "いいえ。")}
 NEGATIVE_LEADS = {"no", "否", "不是", "不可以", "不能", "不得", "不会", "不需要", "아니요", "いいえ"}
 
@@ -67,7 +72,7 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     if (coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional or DEFINITION.search(best.span)
             or ITEM.match(best.span)
             or asked_without != said_without or (numbers(question) and not numbers(best.span))
-            or denied_elsewhere(span, wanted)):
+            or denied_elsewhere(span, wanted) or act_missing(question, best.span)):
         return ""
     if asked_without:  # the same circumstance on both sides: the main clause decides ("No person ... shall")
         question, span = WITHOUT.sub(" ", question), WITHOUT.sub(" ", span)
@@ -87,6 +92,13 @@ def denied_elsewhere(span: str, wanted: set[str]) -> bool:
         if len(thing & wanted) <= len(thing - wanted):
             return True
     return False
+
+
+def act_missing(question: str, span: str) -> bool:
+    """The span holds none of the terms of what a Chinese question asks may or must be done."""
+    found = ZH_ACT.search(normalize(question))
+    act = terms(found.group("act")) if found else set()
+    return bool(act) and not act & terms(span)
 
 
 def lead_word(lead: str, question: str) -> str:

@@ -487,6 +487,17 @@ def test_a_denial_of_something_else_settles_no_lead():
     assert settle("Can religious instruction be provided in a State school?", [Anchor(1, art28, 1.0, True)]) == "no"
 
 
+def test_a_chinese_span_without_the_question_s_act_settles_no_lead():
+    """"不满十八周岁的人可以结婚吗？" once got "是。" over 民法典第十七条, which shares only the question's condition."""
+    from assistant.verify.anchor import Anchor
+
+    art17 = "不满十八周岁的自然人为未成年人。"
+    assert settle("不满十八周岁的人可以结婚吗？", [Anchor(1, art17, 1.0, True)]) == ""
+    assert settle("不满十八周岁的自然人是未成年人吗？", [Anchor(1, art17, 1.0, True)]) == "yes"
+    art84 = "用人单位违反本法规定，扣押劳动者居民身份证等证件的，由劳动行政部门责令限期退还劳动者本人。"
+    assert settle("用人单位可以扣押劳动者的身份证吗？", [Anchor(1, art84, 1.0, True)]) == "no"
+
+
 def test_an_overriding_clause_or_a_negation_in_a_relative_clause_settles_no_lead():
     """"Is a minister required to be a member of Parliament?" once got "No." over Art. 75(5) (a Minister who is not a
     member for six months ceases to be one); "Can Hindi be used in the proceedings of the Supreme Court?" got "Yes."
