@@ -8,7 +8,7 @@ A clause is *negative* when it holds a negation cue that no second cue cancels. 
 and ... forbidden". A claim must also keep its span's count of cues up to parity (`keeps_polarity`), so
 "may be detained without being informed" does not pass for "no person shall be detained without being
 informed".
-Words that only look negative are masked first: 不动产, 未成年人, 无民事行为能力, "nonetheless".
+Words that only look negative are masked first: 不动产, 未成年人, 无民事行为能力, 不满 (under an age), "nonetheless".
 *Modality*: "must" (shall, must, required, 应当, 必须), "may" (may, can, entitled, 可以, 有权, Taiwanese 得), or "".
 *Conditional*: the clause carries an exception or condition (except, unless, only, subject to, notwithstanding,
 a saving "Nothing in this article shall ..." (what it saves depends on the verb: "prevent", "affect", "apply"),
@@ -44,7 +44,7 @@ EN_MAY = re.compile(r"\b(?:may|can|could|entitled|allowed|permitted|lawful|right
 REACH = 5  # tokens between a negator and the negative word it cancels
 
 ZH_MASKED = ("不动产", "不当得利", "不可抗力", "不特定", "不论", "不仅", "无论", "无因管理", "无民事行为能力",
-             "未成年", "未满", "非营利", "非法", "无偿", "无记名", "无过错", "并非", "不利", "无条件", "非婚生",
+             "未成年", "未满", "不满", "非营利", "非法", "无偿", "无记名", "无过错", "并非", "不利", "无条件", "非婚生",
              "不在此限", "无须", "毋庸", "无需",
              "是否", "能否", "可否", "是不是", "能不能", "可不可以", "会不会", "要不要", "有没有", "需不需要", "行不行",
              "算不算", "用不用", "该不该")  # A-not-A questions ask; they deny nothing  # 非法 ("illegal") describes an act, it denies nothing

@@ -25,6 +25,7 @@ from assistant.aliases import PATTERN
 from assistant.text import language_of, normalize, numbers, terms
 from assistant.types import Hit
 from assistant.verify.anchor import Anchor, coverage, heading, spans
+from assistant.verify.lead import act_missing
 
 Similarity = Callable[[str, list[str]], Sequence[float]]  # the question's cosine with each span
 DENSE_SPANS = 16  # e5 embeds 16 sentence-long spans in about 1 s on 2 cores
@@ -286,7 +287,8 @@ class Relevance:
         ("Maneka Gandhi"); when it names none that was retrieved, a span scoring the gate's threshold (`quoted`:
         the model quoted it word for word). For a quantity question, only a span stating one; for a "who ...?"
         question, only a span saying who does it (`names_doer`); not a span giving what the question gives an owner
-        to someone else (`anothers`). The holding of a neighbouring case (A.K. Gopalan's, for a question about
+        to someone else (`anothers`), nor one holding nothing of what a Chinese question asks may be done
+        (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor). The holding of a neighbouring case (A.K. Gopalan's, for a question about
         Maneka Gandhi) is not the named case's."""
         no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
         if (self.figure and not numbers(anchor.span)) or no_doer:
@@ -295,7 +297,7 @@ class Relevance:
             return False
         if self.hits[anchor.n - 1].named:
             return True
-        if anothers(self.question, anchor.span):
+        if anothers(self.question, anchor.span) or act_missing(self.question, anchor.span):
             return False
         return (not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
                 and (not gate.dense or self.cosine(anchor.span) >= getattr(self.similarity, "floor", 0.0))

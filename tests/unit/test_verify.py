@@ -494,6 +494,15 @@ def test_a_chinese_span_without_the_question_s_act_settles_no_lead():
     art17 = "不满十八周岁的自然人为未成年人。"
     assert settle("不满十八周岁的人可以结婚吗？", [Anchor(1, art17, 1.0, True)]) == ""
     assert settle("不满十八周岁的自然人是未成年人吗？", [Anchor(1, art17, 1.0, True)]) == "yes"
+    # "不满" ("under", an age) is a condition, not a denial: the question asks may, the span says may not
+    assert not polarity(art17).negative and not polarity("不满二十二周岁的男方可以结婚吗？").negative
+    rule = "不满二十二周岁的男方不得结婚。"
+    assert settle("不满二十二周岁的男方可以结婚吗？", [Anchor(1, rule, 1.0, True)]) == "no"
+    # nor is the definition on point: the gate asks for the act too
+    minors = passage_hit("中华人民共和国民法典 第十七条", art17, 1, "zh")
+    low = Gate(lexical=1.0, threshold=0.5, override=0.5)
+    assert check("不满十八周岁的人可以结婚吗？", "", [minors], gate=low).refused
+    assert not check("不满十八周岁的自然人是未成年人吗？", "", [minors], gate=low).refused
     art84 = "用人单位违反本法规定，扣押劳动者居民身份证等证件的，由劳动行政部门责令限期退还劳动者本人。"
     assert settle("用人单位可以扣押劳动者的身份证吗？", [Anchor(1, art84, 1.0, True)]) == "no"
 
