@@ -9,7 +9,9 @@ Rules:
   and HTML tags are dropped from the text; case law and text without headings is split by paragraph ("para N", keeping the
   number when paragraphs are numbered `12.` / `[12]` / `(12)`).
 - A unit longer than the cap is split by sentence (`.!?` and `。！？`) with `overlap` sentences repeated;
-  a sentence longer than the cap is split by words, a word by characters. Nothing is dropped.
+  a sentence longer than the cap is split by words, a word by characters. Nothing is dropped. A piece that
+  starts inside a list ("(f) ...", "（三）...") repeats the list's opening words first ("The following AI
+  practices shall be prohibited:", "有下列情形之一的："), when they fit: the item alone does not say what it is.
 - Passage.id = sha256(cite + "\n" + text). It does not depend on the document id, ordinal or other
   documents, so re-ingesting unchanged text keeps the id. A repeat of the same cite and text inside one
   document gets an occurrence counter in the hash. Packs keep cites unique across documents (e.g. PRC
@@ -23,11 +25,12 @@ from typing import Callable
 
 from assistant import pinpoint
 from assistant.settings import default
-from assistant.text import CJK, split_sentences
+from assistant.text import CJK, ITEM, OPENS_LIST, PROVISO, split_sentences
 from assistant.types import Document, Passage, Unit
 
-CHUNKER_VERSION = "3"  # 2: branch articles (第27条の5, Section 10-A), 項/号 sub-units, markup stripped;
-# 3: a sentence ending in a number ("Articles 15 to 22.") ends there (only a list number opening one does not)
+CHUNKER_VERSION = "4"  # 2: branch articles (第27条の5, Section 10-A), 項/号 sub-units, markup stripped;
+# 3: a sentence ending in a number ("Articles 15 to 22.") ends there (only a list number opening one does not);
+# 4: a piece starting inside a list carries the list's opening words
 
 Counter = Callable[[str], int]
 
@@ -49,6 +52,7 @@ _DIVISION_PATTERNS = [
     (re.compile(r"^제\d+절"), 3),
 ]
 _PARA_NUMBER = re.compile(r"^(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})\.)\s+|【(\d{1,4})】\s*$")
+CLAUSE_END = re.compile(r"(?:[.;!?。；！？:：—–]|\n)\s*$")  # where the opening words of a list may begin after
 _FINER = [r"[^，；、,;:：]+[，；、,;:：]*\s*|[，；、,;:：]+\s*", r"\S+\s*|\s+", r"."]
 
 
@@ -192,21 +196,48 @@ def _split_long(text: str, fits: Callable[[str], bool], level: int = 0) -> list[
             atoms.append(part)
         else:
             atoms.extend(_split_long(part, fits, level + 1))
-    return _pack(atoms, fits, overlap=0)
+    return _pack(atoms, fits, overlap=0, clauses=True)
 
 
-def _pack(atoms: list[str], fits: Callable[[str], bool], overlap: int) -> list[str]:
+def _pack(atoms: list[str], fits: Callable[[str], bool], overlap: int, clauses: bool = False) -> list[str]:
+    """Atoms (sentences, or the clauses of one long sentence) packed into pieces that fit. A piece starting inside
+    a list carries the list's opening words first, before any overlap, when they fit: "(f) ..." alone does not
+    say it is a prohibited practice, "（一）...的；" not what follows from it. A list of sentences ends at a
+    sentence that is neither an item nor a proviso; one inside a sentence runs to its end."""
     pieces: list[list[str]] = []
     current: list[str] = []
-    for atom in atoms:
+    opener, outer, since = "", "", []  # the words opening the list the atoms are in, those of the list around it
+    listing = False  # an item followed the opening words (a colon before a quotation opens no list)
+    for atom in atoms:  # (an item opening a list of its own), and the atoms since the last clause end
+        listed = bool(ITEM.match(atom.strip()))
+        listing = listing or (listed and bool(opener))
+        if listed and outer and _label_kind(atom) == _label_kind(opener):  # "(d)" after "(c) ...: (i) ...; (ii) ..."
+            opener, outer = outer, ""
         if current and not fits("".join(current + [atom]).strip()):
             pieces.append(current)
             current = current[-overlap:] if overlap else []
+            if opener and opener not in current and (listing if clauses else ITEM.match((current or [atom])[0].strip())):
+                heads = [[opener, *current]] + ([[opener]] if clauses or listed else [])
+                current = next((head for head in heads if fits("".join(head + [atom]).strip())), current)
             while current and not fits("".join(current + [atom]).strip()):
                 current = current[1:]
         current.append(atom)
+        since.append(atom)
+        if OPENS_LIST.search(atom.strip()):
+            opener, outer = "".join(since), opener if ITEM.match("".join(since).strip()) else ""
+            listing = listing and bool(outer)
+        elif not (clauses or listed or PROVISO.match(atom)):
+            opener, outer, listing = "", "", False
+        if CLAUSE_END.search(atom):
+            since = []
     pieces.append(current)
     return [text for text in ("".join(p).strip() for p in pieces) if text]
+
+
+def _label_kind(text: str) -> str:
+    """"roman" for an item labelled (i) to (x), "other" for (a), （一）: a list's items share one kind."""
+    found = ITEM.match(text.strip())
+    return "roman" if found and re.fullmatch(r"[(（](?:i{1,3}|iv|vi{0,3}|ix|x)[)）]\s*", found.group()) else "other"
 
 
 def _division_level(line: str) -> int:

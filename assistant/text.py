@@ -130,6 +130,14 @@ _NOT_AN_END = re.compile(  # an abbreviation ("v.", "Art.", "No.", "e.g.", an in
 _SENTENCE = re.compile(rf".+?(?:[.!?](?=\s+[\"“‘(\[A-Z0-9{CJK}])\s*|[。！？]+[”」』）)]?\s*|\n+|$)", re.S)
 
 
+# A list's opening words ("No person shall be eligible for election as President unless he—", "有下列情形之一的：")
+# and its items ("(b) has completed the age of thirty-five years, and", "（二）...；"): the chunker carries the
+# opening words into a passage that starts inside the list, the checker joins an item to them
+OPENS_LIST = re.compile(r"(?:[—–:：]|,\s*—|\bnamely)\W*$")
+ITEM = re.compile(r"^[(（](?:[a-z]{1,3}|[ivx]{1,5}|[一二三四五六七八九十]{1,3})[)）]\s*")
+PROVISO = re.compile(r"^\W*provided\b", re.IGNORECASE)  # a proviso to item (a) does not close the list before (b)
+
+
 def split_sentences(text: str, keep_spacing: bool = False) -> list[str]:
     """The one sentence splitter: passages are chunked, anchored and answers checked by the same rule.
     `keep_spacing`: each sentence keeps its trailing whitespace, so "".join(result) == text (chunking);

@@ -37,7 +37,7 @@ from assistant.text import (
 )
 from assistant.types import Citation, Hit
 from assistant.verify import lead as leads
-from assistant.verify.anchor import LEAD_IN, Anchor, anchor, fragment, in_context, window
+from assistant.verify.anchor import LEAD_IN, Anchor, anchor, cut_off, fragment, in_context, window
 from assistant.verify.polarity import keeps_polarity
 from assistant.verify.relevance import Gate, Relevance, Similarity, gate_for
 
@@ -160,9 +160,11 @@ def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", ga
         reason = MODEL_REFUSED if refused else NOTHING_VERIFIED
         return Verdict(refusal_for(question), refused=True, reason="; ".join([reason, *notes]),
                        model_lead=model_lead, checks=checks)
-    # a list item's lead is read with its list's opening words where its passage has them
+    # a list item's lead is read with its list's opening words where its passage has them; a span cut off by its
+    # passage's end settles nothing (its exception may be in the next passage)
     settled = leads.settle(question, [replace(c.anchor, span=in_context(c.anchor.span, hits[c.anchor.n - 1].passage.text)
-                                              or c.anchor.span) for c in served], model_lead)
+                                              or c.anchor.span) for c in served
+                                      if not cut_off(c.anchor.span, hits[c.anchor.n - 1].passage.text)], model_lead)
     sentences = [served_sentence(c, question) if c.served else f"{c.sentence} {FLAG}" for c in checks
                  if c.served or (mode == "flag" and c.why != "no content")]
     text = " ".join([leads.lead_word(settled, question), *sentences]).strip()

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from assistant.text import normalize, numbers, split_sentences, terms
+from assistant.text import ITEM, OPENS_LIST, PROVISO, normalize, numbers, split_sentences, terms
 from assistant.types import Hit
 
 INSTRUCTION = re.compile(r"ignore (?:all |the )?(?:previous |prior |above )?(?:instructions|rules)|\bsystem:|"
@@ -100,9 +100,6 @@ LEAD_IN = re.compile(r"^\W*(?:provided(?:\s+(?:further|also|always))?\s+that|exp
                      re.IGNORECASE)
 
 
-# A list's opening words ("No person shall be eligible for election as President unless he—", "有下列情形之一的：")
-# and its items ("(b) has completed the age of thirty-five years, and", "（二）...；")
-OPENS_LIST = re.compile(r"(?:[—–:：]|,\s*—|\bnamely)\W*$")
 # Opening words whose last clause is a condition ("the Governor shall not ... promulgate any such Ordinance if —",
 # "No person shall be eligible ... unless he—", "... a tax on the sale of goods where such sale takes place —"):
 # alone they state the rule without its condition, the opposite of what the clause says, so they are a span only
@@ -111,8 +108,6 @@ OPENS_CONDITION = re.compile(r"\b(?:if|unless|where|when|whenever|whether|until)
 # An amendment's account of the law it replaced ("Before: Article 31: Compulsory acquisition of property as a
 # Fundamental Right"): no longer the law, so never a span
 SUPERSEDED = re.compile(r"^\W*(?:before|formerly|previously|old text|original text)\s*[:：]", re.IGNORECASE)
-ITEM = re.compile(r"^[(（](?:[a-z]{1,3}|[ivx]{1,5}|[一二三四五六七八九十]{1,3})[)）]\s*")
-PROVISO = re.compile(r"^\W*provided\b", re.IGNORECASE)  # a proviso to item (a) does not close the list before (b)
 CONJUNCTION = re.compile(r"^(?:and|or)\s+(?=[(（])", re.IGNORECASE)  # "or (c) the core activities ..."
 BARE_CONJUNCTION = re.compile(r"^\W*(?:and|or|和|或者?)?\W*$", re.IGNORECASE)
 LABELLED_ITEM = re.compile(r"[(（]\w{1,4}[)）][^(（—–:：]*[;；]")  # "(13) 'genetic data' means ...;": a whole item
@@ -153,7 +148,7 @@ def spans(text: str) -> list[str]:
                 opener, outer = piece, opener if item else ""
             elif PROVISO.match(piece):  # "(a) ...:" then "Provided that ...; or" then "(b)": (b) joins (a)'s opener
                 opener = outer if ITEM.match(opener) else opener
-            elif not item:
+            elif not item and listed <= 1:  # a list inside one sentence runs to its end: "or the use ..." goes on an item
                 opener = ""
     return list(dict.fromkeys(found))
 
@@ -166,6 +161,19 @@ def in_context(span: str, text: str) -> str:
         return span
     tail = ELISION + ITEM_END.sub("", CONJUNCTION.sub("", span))
     return next((s for s in spans(text) if s.endswith(tail)), span)
+
+
+# a passage ending where no sentence ends: on a comma, an article, a preposition or the word opening a condition
+UNFINISHED = re.compile(r"(?:[,，、]|\b(?:the|a|an|of|to|by|for|with|in|on|at|from|except|unless|where|provided|"
+                        r"that|which|who))\s*$", re.IGNORECASE)
+
+
+def cut_off(span: str, text: str) -> bool:
+    """The span runs to the end of a passage that stops inside a sentence (a long sentence split between two
+    passages): what follows, maybe its exception ("..., except where ... for medical or safety reasons"), is in
+    the next passage."""
+    tail = compact(span.rsplit(ELISION, 1)[-1])[-20:]
+    return bool(tail and UNFINISHED.search(text)) and compact(text).endswith(tail)
 
 
 def compact(text: str) -> str:

@@ -163,6 +163,45 @@ def test_cjk_unit_split_under_cap():
     assert "".join(p.text.removeprefix("第一条\n") for p in passages) == text
 
 
+def test_a_piece_starting_inside_a_list_repeats_the_list_s_opening_words():
+    """Art. 5 of the AI Act split after item (e): the piece holding "(f) ... to infer emotions ..." did not say that
+    these practices are prohibited; 劳动合同法第十四条's "（二）..." not what the listed cases lead to."""
+    opener = "1. The following AI practices shall be prohibited:"
+    items = [f"({letter}) the placing on the market of an AI system of kind {letter} that does harm number {n};"
+             for n, letter in enumerate("abcdef")]
+    text = "\n".join([opener, *items, "2. Member States shall report yearly."])
+    doc = statute(Unit("Art. 5", text, ("Article 5",)))
+    passages = chunk(doc, count_tokens=words, max_tokens=50, overlap=0)
+    assert len(passages) > 2
+    for passage in passages:
+        body = passage.text.removeprefix("Art. 5\n")
+        if body.startswith("(") or opener in body:
+            assert body.startswith(opener), body  # every piece holding an item opens with the list's words
+    assert passages[-1].text.endswith("2. Member States shall report yearly.")
+    assert not passages[-1].text.removeprefix("Art. 5\n").startswith(opener) or "(f)" in passages[-1].text
+    for item in items:  # nothing dropped
+        assert any(item in p.text for p in passages)
+    # a list inside one long sentence (EU texts) runs to the sentence's end, its opening words from the clause end
+    inline = ("Member States shall ensure, in order to protect workers, that the following practices are banned: "
+              + " ".join(f"({letter}) the use of systems of kind {letter}, in any setting, for any purpose;"
+                         for letter in "ab")
+              + " (c) the use of scoring systems, leading to either of the following: (i) unfair treatment; (ii) harm;"
+              + " ".join(f"({letter}) the use of systems of kind {letter}, in any setting, for any purpose;"
+                         for letter in "defgh"))
+    pieces = split_to_fit(inline, lambda t: words(t) <= 40, overlap=0)
+    assert len(pieces) > 2
+    assert all(p.startswith("Member States shall ensure, in order to protect workers, that the following practices are "
+                            "banned:") for p in pieces)
+    assert all(f"({letter}) the use of systems of kind {letter}," in " ".join(pieces) for letter in "abdefgh")
+    # a colon before a quotation opens no list: 釋字第631號's 主文 split after "...第五條第二項規定：「...」，"
+    quoting = "，".join(["本法第五條第二項規定：「前項通訊監察書由檢察官核發」"] + [f"第{n}句話說明理由" for n in range(12)]) + "。"
+    pieces = split_to_fit(quoting, lambda t: len(t) <= 40, overlap=0)
+    assert len(pieces) > 2 and not any(p.startswith("本法第五條") for p in pieces[1:])
+    zh = "有下列情形之一的，劳动者可以解除劳动合同：\n" + "\n".join(f"（{n}）第{n}种情形的；" for n in "一二三四五六")
+    pieces = split_to_fit(zh, lambda t: len(t) <= 40, overlap=0)
+    assert len(pieces) > 2 and all(p.startswith("有下列情形之一的") for p in pieces)
+
+
 def test_sentence_longer_than_cap_is_split_by_words_never_truncated():
     text = " ".join(f"w{i}" for i in range(100))
     pieces = split_to_fit(text, lambda t: words(t) <= 7, overlap=1)

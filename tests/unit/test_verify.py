@@ -717,6 +717,31 @@ def test_a_law_name_every_retrieved_passage_bears_is_no_term_of_the_question():
     assert "gdpr" in Relevance("Does the GDPR give a right to erasure?", [gdpr, ai_act]).wanted  # it tells them apart
 
 
+def test_a_list_inside_one_sentence_keeps_its_opening_words_past_an_item_s_unlabelled_part():
+    """A passage of AI Act Art. 5 carrying its list's opening words starts inside item (d) ("or the use of ..."): item
+    (f), on inferring emotions at work, is still a prohibited practice."""
+    from assistant.verify.anchor import spans
+
+    text = ("Art. 5\nThe following AI practices shall be prohibited: or the use of an AI system for risk assessments; "
+            "(e) the placing on the market of facial recognition databases; (f) the use of AI systems to infer emotions "
+            "of a natural person in the areas of workplace and education institutions;")
+    assert ("The following AI practices shall be prohibited: … (f) the use of AI systems to infer emotions of a natural "
+            "person in the areas of workplace and education institutions") in spans(text)
+
+
+def test_a_span_cut_off_by_its_passage_s_end_settles_no_lead():
+    """A passage of AI Act Art. 5 ended "... workplace and education institutions," and the next one held the rest of
+    item (f), "except where ... for medical or safety reasons": "Yes." to "Is emotion recognition in the workplace
+    prohibited?" was read on a span whose exception it could not see."""
+    text = ("Art. 5\nThe following AI practices shall be prohibited: (e) the use of facial recognition databases; (f) the "
+            "use of AI systems to infer emotions of a natural person in the areas of workplace and education institutions,")
+    question = "Is the use of AI systems to infer emotions in the workplace prohibited?"
+    cut = check(question, "", [passage_hit("EU AI Act, Art. 5", text, 1)], gate=Gate(threshold=0.5, override=0.5))
+    whole = check(question, "", [passage_hit("EU AI Act, Art. 5", text[:-1] + ";", 1)], gate=Gate(threshold=0.5, override=0.5))
+    assert not cut.refused and not whole.refused
+    assert whole.lead == "yes" and cut.lead == ""
+
+
 def test_a_proviso_between_two_items_does_not_close_their_list():
     """"Can a member of Parliament be arrested during a session?" got "(b) such person is detained in accordance with
     ..." of Art. 22(4) alone: the proviso after item (a) had closed the list, so (b) was never joined to its opener."""
