@@ -52,7 +52,7 @@ _DIVISION_PATTERNS = [
     (re.compile(r"^제\d+절"), 3),
 ]
 _PARA_NUMBER = re.compile(r"^(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})\.)\s+|【(\d{1,4})】\s*$")
-CLAUSE_END = re.compile(r"(?:[.;!?。；！？:：—–]|\n)\s*$")  # where the opening words of a list may begin after
+CLAUSE_END = re.compile(r"(?:[.;!?。；！？:：—–]|\n)\s*$")  # a list's opening words start after one
 _FINER = [r"[^，；、,;:：]+[，；、,;:：]*\s*|[，；、,;:：]+\s*", r"\S+\s*|\s+", r"."]
 
 
@@ -206,9 +206,11 @@ def _pack(atoms: list[str], fits: Callable[[str], bool], overlap: int, clauses: 
     sentence that is neither an item nor a proviso; one inside a sentence runs to its end."""
     pieces: list[list[str]] = []
     current: list[str] = []
-    opener, outer, since = "", "", []  # the words opening the list the atoms are in, those of the list around it
-    listing = False  # an item followed the opening words (a colon before a quotation opens no list)
-    for atom in atoms:  # (an item opening a list of its own), and the atoms since the last clause end
+    # opener: the words opening the list the atoms are in; outer: those of the list around it, where an item
+    # opens a list of its own; since: the atoms since the last clause end; listing: an item followed the
+    # opening words (a colon before a quotation opens no list)
+    opener, outer, since, listing = "", "", [], False
+    for atom in atoms:
         listed = bool(ITEM.match(atom.strip()))
         listing = listing or (listed and bool(opener))
         if listed and outer and _label_kind(atom) == _label_kind(opener):  # "(d)" after "(c) ...: (i) ...; (ii) ..."
