@@ -16,6 +16,10 @@ informed" is "no"). No lead, and the served sentence and its quote speak alone, 
   nothing of "Can the State impose a tax on religious institutions?" (`denied_elsewhere`);
 - a Chinese question's act, what follows its modal, is nowhere in the span: "不满十八周岁的人可以结婚吗？"
   over "不满十八周岁的自然人为未成年人" shares only the condition (`act_missing`);
+- a Chinese question states a case ("劳动者患病在规定的医疗期内，...可以...解除劳动合同吗？") and the span is a list
+  item whose case differs from it by a negation ("（一）...医疗期满后不能从事原工作的"): the item's rule is not
+  the question's. Where the cases agree, the lead compares what the question asks with the list's opening
+  words (`zh_condition`);
 - the question states a figure and the span none ("男方二十岁可以登记结婚吗？" over a clause stating no age);
 - the question asks for a duty and the span only permits, or too little of the question is in the span;
 - the model's own lead says the opposite.
@@ -25,7 +29,7 @@ from __future__ import annotations
 import re
 
 from assistant.text import language_of, normalize, numbers, terms
-from assistant.verify.anchor import ITEM, Anchor, coverage, window
+from assistant.verify.anchor import ELISION, ITEM, Anchor, coverage, window
 from assistant.verify.polarity import polarity
 
 DEFINITION = re.compile(r"(?<!by )\bmeans\b(?! of)|\bshall mean\b|\brefers to\b", re.IGNORECASE)  # not "by means of"
@@ -43,6 +47,7 @@ MODEL_LEAD = re.compile(r"^\s*(yes|no|是的|是|否|不是|不可以|可以|不
 # a Chinese yes/no question's act: what follows its modal in its last clause ("...的人可以结婚吗？" -> "结婚")
 ZH_ACT = re.compile(r"(?:可以|能够|应当|应该|必须|需要|能|可)(?:不(?:可以|能够|能|可|需要))?(?P<act>[^，,；;。？?]+?)"
                     r"(?:吗|么|呢)?[\s？?。]*$")
+CLAUSE_BREAK = re.compile(r"[，,；;]")
 WORDS = {"en": ("Yes.", "No."), "zh": ("是。", "否。"), "ko": ("예.", "아니요."), "ja": ("はい。", "いいえ。")}
 NEGATIVE_LEADS = {"no", "否", "不是", "不可以", "不能", "不得", "不会", "不需要", "아니요", "いいえ"}
 
@@ -76,6 +81,12 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
         return ""
     if asked_without:  # the same circumstance on both sides: the main clause decides ("No person ... shall")
         question, span = WITHOUT.sub(" ", question), WITHOUT.sub(" ", span)
+    condition, asks = zh_condition(question)
+    if condition and ELISION in span:  # an item is the case its list's opening words rule on: it must be the
+        opener, item = span.split(ELISION, 1)  # question's case, negation for negation, and the rule answers
+        if polarity(condition).negative != polarity(item).negative:
+            return ""
+        question, span = asks, opener
     asked, said = polarity(question), polarity(span)
     if asked.modality == "must" and said.modality == "may":
         return ""
@@ -92,6 +103,15 @@ def denied_elsewhere(span: str, wanted: set[str]) -> bool:
         if len(thing & wanted) <= len(thing - wanted):
             return True
     return False
+
+
+def zh_condition(question: str) -> tuple[str, str]:
+    """(the case a Chinese question states, what it asks of it): "用人单位未及时足额支付劳动报酬，劳动者可以解除劳动合同吗？"
+    is ("用人单位未及时足额支付劳动报酬", "劳动者可以解除劳动合同吗？"); ("", question) for one clause or another language."""
+    if language_of(question) != "zh" or not CLAUSE_BREAK.search(question):
+        return "", question
+    *before, asks = CLAUSE_BREAK.split(question)
+    return "，".join(before), asks
 
 
 def act_missing(question: str, span: str) -> bool:

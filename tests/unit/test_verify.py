@@ -507,6 +507,22 @@ def test_a_chinese_span_without_the_question_s_act_settles_no_lead():
     assert settle("用人单位可以扣押劳动者的身份证吗？", [Anchor(1, art84, 1.0, True)]) == "no"
 
 
+def test_a_chinese_list_item_answers_only_the_case_it_states():
+    """"劳动者患病在规定的医疗期内，用人单位可以提前三十日通知解除劳动合同吗？" got "否。" over 劳动合同法第四十条（一）, read on
+    the item's own "不能" (after the medical period, the worker cannot do the work): right by chance, as the item's
+    case is not the question's. The item must be the question's case; the list's opening words then give the rule."""
+    from assistant.verify.anchor import ELISION, Anchor
+
+    art38 = "用人单位有下列情形之一的，劳动者可以解除劳动合同：" + ELISION + "（二）未及时足额支付劳动报酬的"
+    art42 = ("劳动者有下列情形之一的，用人单位不得依照本法第四十条、第四十一条的规定解除劳动合同：" + ELISION
+             + "（四）女职工在孕期、产期、哺乳期的")
+    art40 = ("有下列情形之一的，用人单位提前三十日以书面形式通知劳动者本人或者额外支付劳动者一个月工资后，可以解除劳动合同："
+             + ELISION + "（一）劳动者患病或者非因工负伤，在规定的医疗期满后不能从事原工作，也不能从事由用人单位另行安排的工作的")
+    assert settle("用人单位未及时足额支付劳动报酬，劳动者可以解除劳动合同吗？", [Anchor(1, art38, 1.0, True)]) == "yes"
+    assert settle("女职工在孕期，用人单位可以因为经济性裁员解除她的劳动合同吗？", [Anchor(1, art42, 1.0, True)]) == "no"
+    assert settle("劳动者患病在规定的医疗期内，用人单位可以提前三十日通知解除劳动合同吗？", [Anchor(1, art40, 1.0, True)]) == ""
+
+
 def test_an_overriding_clause_or_a_negation_in_a_relative_clause_settles_no_lead():
     """"Is a minister required to be a member of Parliament?" once got "No." over Art. 75(5) (a Minister who is not a
     member for six months ceases to be one); "Can Hindi be used in the proceedings of the Supreme Court?" got "Yes."
