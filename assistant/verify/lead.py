@@ -82,8 +82,10 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     if asked_without:  # the same circumstance on both sides: the main clause decides ("No person ... shall")
         question, span = WITHOUT.sub(" ", question), WITHOUT.sub(" ", span)
     condition, asks = zh_condition(question)
-    if condition and ELISION in span:  # an item is the case its list's opening words rule on: it must be the
-        opener, item = span.split(ELISION, 1)  # question's case, negation for negation, and the rule answers
+    if condition and ELISION in span:
+        # an item is the case its list's opening words rule on: it must be the question's case, negation for
+        # negation, and then the opening words answer what the question asks
+        opener, item = span.split(ELISION, 1)
         if polarity(condition).negative != polarity(item).negative:
             return ""
         question, span = asks, opener
