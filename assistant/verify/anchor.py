@@ -224,6 +224,7 @@ def fragment(claim: str, span: str) -> bool:
     return not any(compact(c) and compact(c) in quoted for c in clauses)
 
 
+ZH_CASE_END = re.compile(r"[的时后][，,]\s*$")
 NEGATED_SUBJECT = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?(?:no|neither|nothing|none)\b", re.IGNORECASE)
 
 
@@ -240,11 +241,16 @@ def window(span: str, wanted: set[str]) -> str:
     present = wanted & terms(span)
     if len(clauses) < 2 or not present:
         return span
-    best = span
+    best, start, end = span, 0, len(clauses)
     for i in range(1 if NEGATED_SUBJECT.match(span) else len(clauses)):
         for j in range(i + 1, len(clauses) + 1):
             part = " ".join(clauses[i:j])
             if present <= terms(part) and len(part) < len(best):
-                best = part
+                best, start, end = part, i, j
                 break
+    # a Chinese case ("……的，", "……时，") is followed by the rule on it: a window ending on one takes in the clauses
+    # up to the rule ("…的， 在离婚分割夫妻共同财产时， 对该方可以少分或者不分")
+    while end < len(clauses) and ZH_CASE_END.search(clauses[end - 1]):
+        end += 1
+        best = " ".join(clauses[start:end])
     return best

@@ -14,6 +14,8 @@ informed" is "no"). No lead, and the served sentence and its quote speak alone, 
 - only the question or only the span states a "without ...";
 - the span denies a thing the question does not name: "No religious instruction shall be provided" says
   nothing of "Can the State impose a tax on religious institutions?" (`denied_elsewhere`);
+- the span itself asks "whether" ("故國家是否有必要以刑法處罰通姦行為，尚非無疑"): it leaves the question open;
+- a Chinese span states its case first ("……的，") and the question holds less than half of it (`case_unstated`);
 - a Chinese question's act, what follows its modal, is nowhere in the span: "不满十八周岁的人可以结婚吗？"
   over "不满十八周岁的自然人为未成年人" shares only the condition (`act_missing`);
 - a Chinese question states a case ("劳动者患病在规定的医疗期内，...可以...解除劳动合同吗？") and the span is a list
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import language_of, normalize, numbers, terms
+from assistant.text import CJK_RUN, CJK_STOP, language_of, normalize, numbers, terms
 from assistant.verify.anchor import ELISION, ITEM, Anchor, coverage, window
 from assistant.verify.polarity import polarity
 
@@ -48,6 +50,8 @@ MODEL_LEAD = re.compile(r"^\s*(yes|no|是的|是|否|不是|不可以|可以|不
 ZH_ACT = re.compile(r"(?:可以|能够|应当|应该|必须|需要|能|可)(?:不(?:可以|能够|能|可|需要))?(?P<act>[^，,；;。？?]+?)"
                     r"(?:吗|么|呢)?[\s？?。]*$")
 CLAUSE_BREAK = re.compile(r"[，,；;]")
+WHETHER = re.compile(r"\bwhether\b|是否|能否|可否", re.IGNORECASE)  # a span that asks a question of its own
+ZH_CASE = re.compile(r"^\W*(?P<case>[^。；;：:]+?的)[，,]")  # a Chinese span's case: "……的，" before its rule
 WORDS = {"en": ("Yes.", "No."), "zh": ("是。", "否。"), "ko": ("예.", "아니요."), "ja": ("はい。", "いいえ。")}
 NEGATIVE_LEADS = {"no", "否", "不是", "不可以", "不能", "不得", "不会", "不需要", "아니요", "いいえ"}
 
@@ -77,7 +81,8 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     if (coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional or DEFINITION.search(best.span)
             or ITEM.match(best.span)
             or asked_without != said_without or (numbers(question) and not numbers(best.span))
-            or denied_elsewhere(span, wanted) or act_missing(question, best.span)):
+            or denied_elsewhere(span, wanted) or act_missing(question, best.span)
+            or case_unstated(question, best.span) or WHETHER.search(span)):
         return ""
     if asked_without:  # the same circumstance on both sides: the main clause decides ("No person ... shall")
         question, span = WITHOUT.sub(" ", question), WITHOUT.sub(" ", span)
@@ -105,6 +110,19 @@ def denied_elsewhere(span: str, wanted: set[str]) -> bool:
         if len(thing & wanted) <= len(thing - wanted):
             return True
     return False
+
+
+def case_unstated(question: str, span: str) -> bool:
+    """A Chinese span rules on a case it states first ("夫妻一方隐藏、转移……夫妻共同财产……的，……对该方可以少分或者不分"),
+    as an English clause does after "where" or "if", and the question holds less than half of that case's
+    characters: its rule is not the question's ("夫妻一方婚前的财产，离婚时要分吗？"). Characters, not bigrams: a lay
+    question states the case in fewer words ("用人单位可以扣押劳动者的身份证吗？" states "用人单位违反本法规定，扣押劳动者居民
+    身份证等证件的"). A list item joined to its opening words is left to `zh_condition`."""
+    found = ZH_CASE.match(normalize(span))
+    if language_of(span) != "zh" or ELISION in span or not found:
+        return False
+    case = {c for c in found.group("case") if CJK_RUN.match(c)} - CJK_STOP
+    return len(case & set(normalize(question))) < LEAD_MIN * len(case)
 
 
 def zh_condition(question: str) -> tuple[str, str]:

@@ -13,7 +13,8 @@ Words that only look negative are masked first: 不动产, 未成年人, 无民�
 *Conditional*: the clause carries an exception or condition (except, unless, only, subject to, notwithstanding,
 a saving "Nothing in this article shall ..." (what it saves depends on the verb: "prevent", "affect", "apply"),
 a negation inside a relative clause: "A Minister who ... is not a member ... shall cease", 除…外, 但是, 除非,
-如…者, 若): a yes/no lead is never settled on such a clause, its quote is shown instead.
+如…者, 若; and a denial of "all" ("not all freedoms", 並非一切自由 ... 受憲法毫無差別之保障), which says nothing of any
+one of them): a yes/no lead is never settled on such a clause, its quote is shown instead.
 Chinese is compared after `assistant.text.normalize` (Traditional -> Simplified).
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ EN_MASKED = re.compile(r"\b(?:nonetheless|notwithstanding|non-obstante|not only|
 # between "nothing" and its verb are left out, so "nothing" meets "prevent" and the two cancel (the State may)
 EN_SAVING = re.compile(r"\bnothing\s+(?:in|contained in)\b[^.;:]*?\b(?=shall|may|will|is|are|does|do)\b")
 EN_CONDITIONAL = re.compile(r"\b(?:except|unless|only|save|subject to|provided that|provided further|nothing (?:contained )?in|"
-                            r"otherwise than|other than|not being|notwithstanding|"
+                            r"otherwise than|other than|not being|notwithstanding|not (?:all|every)|"
                             r"(?:who|which)\b[^,.;:]{0,60}?\b(?:not|never)\b|if|where|in accordance with|by law|by or under)\b")
 EN_MUST = re.compile(r"\b(?:shall(?! have the power| be entitled| be lawful)|must|required|obliged|obligat\w*|"
                      r"duty|has to|have to|need to|needs to)\b")
@@ -51,7 +52,7 @@ ZH_MASKED = ("不动产", "不当得利", "不可抗力", "不特定", "不论",
 ZH_NEGATORS = "不没未无非勿莫别否"
 ZH_NEGATIVE = ("禁止", "剥夺", "拒绝", "撤销", "取消", "免除", "违反", "侵犯", "侵害", "废止", "驳回", "失效", "限制")
 ZH_CONDITIONAL = re.compile(r"除[^，。；]{0,30}[外以]|除非|但是|但|未经|只有|仅|如果|如[^，。；]{1,40}者|若(?!干)|倘|以外|之外|"
-                            r"另有规定")  # 如…者, 若, 倘: "if ..." (若干 is "several")
+                            r"另有规定|并非(?:一切|所有|全部|每)")  # 如…者, 若, 倘: "if ..." (若干 is "several"); "not all ..."
 ZH_MUST = ("应当", "必须", "应该", "须", "应", "义务")
 ZH_MAY = ("可以", "有权", "能够", "可", "得", "权利", "允许")
 KO_NEGATORS = ("않", "못", "없", "아니", "금지", "불가", "무효", "박탈")

@@ -24,7 +24,7 @@ from typing import Callable, Sequence
 from assistant.aliases import PATTERN
 from assistant.text import language_of, normalize, numbers, terms
 from assistant.types import Hit
-from assistant.verify.anchor import Anchor, coverage, heading, spans
+from assistant.verify.anchor import Anchor, coverage, heading, in_context, spans
 from assistant.verify.lead import act_missing
 
 Similarity = Callable[[str, list[str]], Sequence[float]]  # the question's cosine with each span
@@ -85,15 +85,32 @@ SUCCESSION = re.compile(r"\b(?:who|whom|absen\w*|vacan\w*|dies|died|death|unable
                         r"acts? as|in (?:his|her|its) place)\b")
 
 
-def deputy_only(question: str, text: str) -> bool:
+def deputy_only(question: str, text: str, title: str = "") -> bool:
     """The text speaks of the deputy of an office the question names ("The Vice-President shall hold office for
     a term of five years" for "What is the term of office of the President?") and never of the office itself;
-    not for a question whose answer may be the deputy ("Who presides when the Speaker is absent?")."""
-    asked, said = normalize(question), normalize(text)
+    not for a question whose answer may be the deputy ("Who presides when the Speaker is absent?"). A provision
+    whose heading (`title`) names only the deputy ("Term of office of Vice-President") is the deputy's whatever
+    its clauses mention in passing ("... (a) a Vice-President may, by writing ... addressed to the President,
+    resign his office")."""
+    asked = normalize(question)
     if SUCCESSION.search(asked):
         return False
-    offices = set(DEPUTY.findall(said)) - set(DEPUTY.findall(asked))
-    return any(_names_office(asked, office) and not _names_office(said, office) for office in offices)
+    for said in {normalize(title), normalize(f"{title}\n{text}")}:
+        offices = set(DEPUTY.findall(said)) - set(DEPUTY.findall(asked))
+        if any(_names_office(asked, office) and not _names_office(said, office) for office in offices):
+            return True
+    return False
+
+
+DEFINES = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?[“\"‘']([^”\"’]{2,80})[”\"’]\s+(?:means|shall mean|includes|refers to)\b")
+
+
+def defines_another(question: str, text: str) -> bool:
+    """The text defines a term the question holds less than half of ("(6) “corporation tax” means any tax on
+    income ..." for "What is the income tax rate for individuals?"): a definition answers only for its term."""
+    found = DEFINES.match(text)
+    defined = terms(found.group(1)) if found else set()
+    return bool(defined) and len(defined & terms(question)) <= len(defined) / 2
 
 
 POSSESSIVE = re.compile(r"\b([A-Z][\w-]*)['’]s\s+([a-z]{4,})")  # "the President's office": (President, office)
@@ -266,8 +283,16 @@ class Relevance:
         return self._cosines.get(span, 0.0)
 
     def _embed(self) -> dict[str, float]:
-        scored = sorted(((self.lexical(a), a.span) for a in self.candidates()), reverse=True)
-        chosen = list(dict.fromkeys(span for lexical, span in scored if lexical > 0))[:DENSE_SPANS]
+        # on a tie, each passage's shorter spans take turns, the better-ranked passage first: sorting the spans by
+        # their text put "(c) ..." above "(1) The President shall hold office for a term of five years", which was
+        # then never embedded, and one passage's sixteen list items could fill every place
+        turns: dict[tuple[int, float], int] = {}
+        scored = []
+        for a in sorted(self.candidates(), key=lambda a: (a.n, -self.lexical(a), len(a.span))):
+            lexical = self.lexical(a)
+            turn = turns[a.n, lexical] = turns.get((a.n, lexical), -1) + 1
+            scored.append((-lexical, turn, a.n, a.span))
+        chosen = list(dict.fromkeys(span for lexical, _, _, span in sorted(scored) if lexical < 0))[:DENSE_SPANS]
         return dict(zip(chosen, map(float, self.similarity(self.question, chosen)))) if chosen else {}
 
     def candidates(self) -> list[Anchor]:
@@ -288,16 +313,19 @@ class Relevance:
         the model quoted it word for word). For a quantity question, only a span stating one; for a "who ...?"
         question, only a span saying who does it (`names_doer`); not a span giving what the question gives an owner
         to someone else (`anothers`), nor one holding nothing of what a Chinese question asks may be done
-        (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor). The holding of a neighbouring case (A.K. Gopalan's, for a question about
-        Maneka Gandhi) is not the named case's."""
+        (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor), nor a definition of
+        a term the question does not use (`defines_another`). The holding of a neighbouring case (A.K. Gopalan's,
+        for a question about Maneka Gandhi) is not the named case's."""
         no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
         if (self.figure and not numbers(anchor.span)) or no_doer:
             return False
-        if deputy_only(self.question, f"{heading(self.hits[anchor.n - 1].passage.text)}\n{anchor.span}"):
+        if deputy_only(self.question, anchor.span, heading(self.hits[anchor.n - 1].passage.text)):
             return False
         if self.hits[anchor.n - 1].named:
             return True
-        if anothers(self.question, anchor.span) or act_missing(self.question, anchor.span):
+        shown = in_context(anchor.span, self.hits[anchor.n - 1].passage.text)
+        if anothers(self.question, anchor.span) or act_missing(self.question, anchor.span) or defines_another(
+                self.question, shown):
             return False
         return (not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
                 and (not gate.dense or self.cosine(anchor.span) >= getattr(self.similarity, "floor", 0.0))

@@ -962,3 +962,82 @@ def test_an_item_paraphrased_settles_its_lead_with_its_lists_opening_words_from_
                     "The natural environment, including forests and lakes, is to be protected and improved [1].", [art51a],
                     gate=Gate(threshold=0.3))
     assert not verdict.refused and verdict.lead == "yes"
+
+
+def test_a_chinese_span_ruling_on_a_case_the_question_does_not_state_settles_no_lead():
+    """"夫妻一方婚前的财产，离婚时要分吗？" got "是。" over 民法典第一千零九十二条 (a spouse who hides common property may get
+    less or none): the window around the question's terms ended on "在离婚分割夫妻共同财产时，" without the rule, and the
+    span's case is not the question's."""
+    from assistant.verify.anchor import Anchor, window
+    from assistant.text import terms
+
+    art1092 = ("夫妻一方隐藏、转移、变卖、毁损、挥霍夫妻共同财产，或者伪造夫妻共同债务企图侵占另一方财产的，在离婚分割夫妻共同财产时，"
+               "对该方可以少分或者不分。")
+    question = "夫妻一方婚前的财产，离婚时要分吗？"
+    assert settle(question, [Anchor(1, art1092, 1.0, True)]) == ""
+    # a window ending on a case takes in the rule after it; one ending on a rule stays short
+    assert window(art1092, terms(question)).endswith("对该方可以少分或者不分。")
+    assert window("羈押被告之權屬於法官，檢察官無羈押被告之權。", terms("羈押被告是否須由法官決定？")) == "羈押被告之權屬於法官，"
+    # a question that states the case keeps its lead
+    probation = "劳动者在试用期间被证明不符合录用条件的，用人单位可以解除劳动合同。"
+    assert settle("劳动者在试用期间被证明不符合录用条件，用人单位可以解除劳动合同吗？", [Anchor(1, probation, 1.0, True)]) == "yes"
+    assert settle("用人单位可以随时解除劳动合同吗？", [Anchor(1, probation, 1.0, True)]) == ""
+
+
+def test_a_denial_of_all_or_a_span_asking_whether_settles_no_lead():
+    """"人民的集會自由受憲法保障嗎？" got "否。" over 釋字第四四三號's "並非一切自由及權利均無分軒輊受憲法毫無差別之保障" (not all
+    freedoms are protected alike): a denial of "all" says nothing of one freedom. "故國家是否有必要以刑法處罰通姦行為，尚非
+    無疑" asks a question of its own."""
+    from assistant.verify.anchor import Anchor
+
+    ruling = "惟並非一切自由及權利均無分軒輊受憲法毫無差別之保障：關於人民身體之自由，憲法第八條規定即較為詳盡"
+    assert polarity(ruling).conditional and polarity("Not all rights are protected alike.").conditional
+    assert settle("人民的集會自由受憲法保障嗎？", [Anchor(1, ruling, 1.0, True)]) == ""
+    doubt = "故國家是否有必要以刑法處罰通姦行為，尚非無疑。"
+    assert settle("刑法處罰通姦是否違憲？", [Anchor(1, doubt, 1.0, True)]) == ""
+    assert settle("國家可以用刑法處罰通姦行為嗎？", [Anchor(1, "國家得以刑法處罰通姦行為。", 1.0, True)]) == "yes"
+
+
+def test_a_definition_answers_only_for_the_term_it_defines():
+    """"What is the income tax rate for individuals in India?" (not in the Constitution) got Art. 366(6), the
+    definition of "corporation tax", as its answer."""
+    from assistant.verify.relevance import defines_another
+
+    art366 = "(6) “corporation tax” means any tax on income, so far as that tax is payable by companies"
+    assert defines_another("What is the income tax rate for individuals in India?", art366)
+    assert not defines_another("What is corporation tax?", art366)
+    assert not defines_another("What is a data breach?", "(12) ‘personal data breach’ means a breach of security")
+    hit = passage_hit("Constitution of India, Art. 366", "Art. 366 Definitions\n" + art366 + ".", 1)
+    assert check("What is the income tax rate for individuals in India?", "", [hit], gate=Gate(threshold=0.3)).refused
+
+
+def test_a_provision_headed_by_the_deputy_is_not_the_office_s_even_where_an_item_names_the_office():
+    """"What is the term of office of the President?" got Art. 67 again: its item (a), "... addressed to the
+    President, resign his office", named the President in the span joined to its opening words."""
+    from assistant.verify.relevance import deputy_only
+
+    span = ("The Vice-President shall hold office for a term of five years from the date on which he enters upon his "
+            "office: … (a) a Vice-President may, by writing under his hand addressed to the President, resign his office")
+    question = "What is the term of office of the President?"
+    assert deputy_only(question, span, "Term of office of Vice-President")
+    assert not deputy_only(question, span, "Term of office of President")
+    assert not deputy_only("Who acts as President when the office is vacant?", span, "Term of office of Vice-President")
+
+
+def test_each_passage_gets_its_turn_at_the_embedder_on_a_lexical_tie():
+    """At most DENSE_SPANS spans are embedded. On a tie they were taken in the order of their text, so "(1) The
+    President shall hold office for a term of five years" sorted below its own items and was never embedded."""
+    from assistant.verify.relevance import DENSE_SPANS, Relevance
+
+    items = "\n".join(f"({chr(97 + i)}) the Board shall publish report number {i};" for i in range(DENSE_SPANS + 4))
+    hits = [passage_hit("Act, s. 1", "The Board shall publish reports:\n" + items, 1),
+            passage_hit("Act, s. 2", "(1) The Board shall publish its annual report.", 2)]
+    seen: list[str] = []
+
+    def similarity(question, spans):
+        seen.extend(spans)
+        return [0.5] * len(spans)
+
+    relevance = Relevance("When must the Board publish its report?", hits, similarity)
+    relevance.cosine("anything")
+    assert len(seen) == DENSE_SPANS and "(1) The Board shall publish its annual report." in seen
