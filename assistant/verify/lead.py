@@ -14,9 +14,16 @@ informed" is "no"). No lead, and the served sentence and its quote speak alone, 
 - only the question or only the span states a "without ...";
 - the span denies a thing the question does not name: "No religious instruction shall be provided" says
   nothing of "Can the State impose a tax on religious institutions?" (`denied_elsewhere`);
+- a Chinese window around the question's terms reads otherwise than its whole sentence, which ends on its main
+  clause ("未使相同性別二人得以結婚，顯亦非合理之差別待遇" is not "未使...得以結婚"; "羈押被告之權屬於法官，檢察官無羈押被告之權"
+  goes on to deny, of another);
+- the span leaves more than one negation open ("未使相同性別二人得以結婚，顯亦非合理之差別待遇", not allowing is not
+  reasonable): code does not read the scope of two negations (`polarity.open_cues`);
 - the span itself asks "whether" ("故國家是否有必要以刑法處罰通姦行為，尚非無疑"): it leaves the question open;
-- a Chinese span states its case first ("……的，") and the question holds less than half of it (`case_unstated`);
-- a Chinese question's act, what follows its modal, is nowhere in the span: "不满十八周岁的人可以结婚吗？"
+- the span states its case first ("……的，", "For any further copies ...,") and the question holds less than half
+  of it (`case_unstated`);
+- a Chinese question's act, what follows its modal, is nowhere in the span, or, where the question asks "may"
+  and the span imposes a duty, not all in it: "不满十八周岁的人可以结婚吗？"
   over "不满十八周岁的自然人为未成年人" shares only the condition (`act_missing`);
 - a Chinese question states a case ("劳动者患病在规定的医疗期内，...可以...解除劳动合同吗？") and the span is a list
   item whose case differs from it by a negation ("（一）...医疗期满后不能从事原工作的"): the item's rule is not
@@ -32,7 +39,7 @@ import re
 
 from assistant.text import CJK_RUN, CJK_STOP, language_of, normalize, numbers, terms
 from assistant.verify.anchor import ELISION, ITEM, Anchor, coverage, window
-from assistant.verify.polarity import polarity
+from assistant.verify.polarity import ZH_NEGATORS, open_cues, polarity
 
 DEFINITION = re.compile(r"(?<!by )\bmeans\b(?! of)|\bshall mean\b|\brefers to\b", re.IGNORECASE)  # not "by means of"
 WITHOUT = re.compile(r"\bwithout\b", re.IGNORECASE)
@@ -51,6 +58,8 @@ ZH_ACT = re.compile(r"(?:可以|能够|应当|应该|必须|需要|能|可)(?:�
                     r"(?:吗|么|呢)?[\s？?。]*$")
 CLAUSE_BREAK = re.compile(r"[，,；;]")
 WHETHER = re.compile(r"\bwhether\b|是否|能否|可否", re.IGNORECASE)  # a span that asks a question of its own
+EN_CASE = re.compile(r"^\W*(?:\(\w{1,4}\)\s*|\d+\.\s*)?(?:for|in the case of|in respect of|as regards|with regard to)\b"
+                     r"(?P<case>[^,;:]{3,120}),", re.IGNORECASE)  # "For any further copies ..., the controller may"
 ZH_CASE = re.compile(r"^\W*(?P<case>[^。；;：:]+?的)[，,]")  # a Chinese span's case: "……的，" before its rule
 WORDS = {"en": ("Yes.", "No."), "zh": ("是。", "否。"), "ko": ("예.", "아니요."), "ja": ("はい。", "いいえ。")}
 NEGATIVE_LEADS = {"no", "否", "不是", "不可以", "不能", "不得", "不会", "不需要", "아니요", "いいえ"}
@@ -94,9 +103,14 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
         if polarity(condition).negative != polarity(item).negative:
             return ""
         question, span = asks, opener
+    if open_cues(span) > 1 or (language_of(span) == "zh" and ELISION not in best.span
+                               and open_cues(span) != open_cues(best.span)):
+        return ""  # two negations, or a Chinese sentence whose last clauses add one to what the window says
     asked, said = polarity(question), polarity(span)
     if asked.modality == "must" and said.modality == "may":
         return ""
+    if asked.modality == "may" and said.modality == "must" and act_missing(question, best.span, every=True):
+        return ""  # a duty answers "may ...?" only for the very act it imposes
     lead = "yes" if asked.negative == said.negative else "no"
     return "" if model_lead and model_lead != lead else lead
 
@@ -113,15 +127,21 @@ def denied_elsewhere(span: str, wanted: set[str]) -> bool:
 
 
 def case_unstated(question: str, span: str) -> bool:
-    """A Chinese span rules on a case it states first ("夫妻一方隐藏、转移……夫妻共同财产……的，……对该方可以少分或者不分"),
-    as an English clause does after "where" or "if", and the question holds less than half of that case's
-    characters: its rule is not the question's ("夫妻一方婚前的财产，离婚时要分吗？"). Characters, not bigrams: a lay
-    question states the case in fewer words ("用人单位可以扣押劳动者的身份证吗？" states "用人单位违反本法规定，扣押劳动者居民
-    身份证等证件的"). A list item joined to its opening words is left to `zh_condition`."""
-    found = ZH_CASE.match(normalize(span))
-    if language_of(span) != "zh" or ELISION in span or not found:
+    """The span rules on a case it states first, and the question holds less than half of it: its rule is not the
+    question's. A Chinese case ends "……的，" ("夫妻一方隐藏、转移……夫妻共同财产……的，……对该方可以少分或者不分" for "夫妻一方婚前的
+    财产，离婚时要分吗？"), measured in characters, not bigrams: a lay question states the case in fewer words
+    ("用人单位可以扣押劳动者的身份证吗？" states "用人单位违反本法规定，扣押劳动者居民身份证等证件的"). An English one opens
+    "For ...," or "In the case of ...," ("For any further copies requested by the data subject, the controller may
+    charge a reasonable fee" for "Can a controller charge a fee for a copy of my data?"); "where" and "if" are
+    conditions already. A list item joined to its opening words is left to `zh_condition`."""
+    if ELISION in span:
         return False
-    case = {c for c in found.group("case") if CJK_RUN.match(c)} - CJK_STOP
+    if language_of(span) != "zh":
+        found = EN_CASE.match(span)
+        case = terms(found.group("case")) if found else set()
+        return len(case & terms(question)) < LEAD_MIN * len(case)
+    found = ZH_CASE.match(normalize(span))
+    case = {c for c in found.group("case") if CJK_RUN.match(c)} - CJK_STOP if found else set()
     return len(case & set(normalize(question))) < LEAD_MIN * len(case)
 
 
@@ -134,10 +154,16 @@ def zh_condition(question: str) -> tuple[str, str]:
     return "，".join(before), asks
 
 
-def act_missing(question: str, span: str) -> bool:
-    """The span holds none of the terms of what a Chinese question asks may or must be done."""
+def act_missing(question: str, span: str, every: bool = False) -> bool:
+    """The span holds none of the terms of what a Chinese question asks may or must be done; with `every`, it
+    lacks a character of it (a negation aside): a duty answers "may ...?" only for the whole act
+    ("用人单位可以随意延长劳动者的工作时间吗？" got "是。" over a duty to consult the workers on rules about "工作时间")."""
     found = ZH_ACT.search(normalize(question))
-    act = terms(found.group("act")) if found else set()
+    if not found:
+        return False
+    if every:
+        return not {c for c in found.group("act") if CJK_RUN.match(c)} - CJK_STOP - set(ZH_NEGATORS) <= set(normalize(span))
+    act = terms(found.group("act"))
     return bool(act) and not act & terms(span)
 
 

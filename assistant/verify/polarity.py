@@ -49,7 +49,7 @@ ZH_MASKED = ("不动产", "不当得利", "不可抗力", "不特定", "不论",
              "不在此限", "无须", "毋庸", "无需",
              "是否", "能否", "可否", "是不是", "能不能", "可不可以", "会不会", "要不要", "有没有", "需不需要", "行不行",
              "算不算", "用不用", "该不该")  # A-not-A questions ask; they deny nothing  # 非法 ("illegal") describes an act, it denies nothing
-ZH_NEGATORS = "不没未无非勿莫别否"
+ZH_NEGATORS = "不没未无非勿莫否"  # not 别: in statutes it is 性别, 特别, 分别, 差别, not "don't"
 ZH_NEGATIVE = ("禁止", "剥夺", "拒绝", "撤销", "取消", "免除", "违反", "侵犯", "侵害", "废止", "驳回", "失效", "限制")
 ZH_CONDITIONAL = re.compile(r"除[^，。；]{0,30}[外以]|除非|但是|但|未经|只有|仅|如果|如[^，。；]{1,40}者|若(?!干)|倘|以外|之外|"
                             r"另有规定|并非(?:一切|所有|全部|每)")  # 如…者, 若, 倘: "if ..." (若干 is "several"); "not all ..."
@@ -116,8 +116,14 @@ def _en_cue(token: str) -> str:
     return "negative" if EN_NEGATIVE.match(token) else ""
 
 
-def _open_cues(found: list[str]) -> bool:
-    """True when some cue is left after each negator cancels the first negative word within REACH after it."""
+def open_cues(text: str) -> int:
+    """How many negation cues are left open in the text (after each negator cancels the negative word it governs)."""
+    return _open_cues(cues(text), count=True)
+
+
+def _open_cues(found: list[str], count: bool = False) -> int:
+    """The cues left after each negator cancels the first negative word within REACH after it: their number
+    with `count`, else whether there is any."""
     left, i = 0, 0
     while i < len(found):
         if found[i] == "negator":
@@ -129,7 +135,7 @@ def _open_cues(found: list[str]) -> bool:
         elif found[i] == "negative":
             left += 1
         i += 1
-    return left > 0
+    return left if count else left > 0
 
 
 def _chinese_cues(text: str) -> list[str]:

@@ -161,13 +161,16 @@ def test_chinese_polarity_and_lookalikes():
 
 
 def test_traditional_question_over_traditional_ruling_is_anchored_and_answered_in_its_script():
-    ruling = passage_hit("釋字第392號", "羈押被告之權屬於法官，檢察官無羈押被告之權。", 1, "zh")
+    ruling = passage_hit("釋字第392號", "羈押被告之權屬於法官。檢察官無羈押被告之權。", 1, "zh")
     def similarity(question, spans):  # stands in for e5, whose cosine the Chinese gate adds
         return [0.9] * len(spans)
 
     verdict = check("羈押被告是否須由法官決定？", "羁押被告之权属于法官[1]。", [ruling], similarity=similarity)
     assert not verdict.refused and "羈押" in verdict.text and verdict.citations[0].cite == "釋字第392號"
     assert verdict.lead == "yes" and verdict.text.startswith("是。")  # 是否 asks; it is not a negation
+    # one sentence whose last clause denies, of another, settles nothing: code does not read whose power it denies
+    from assistant.verify.anchor import Anchor
+    assert settle("羈押被告是否須由法官決定？", [Anchor(1, "羈押被告之權屬於法官，檢察官無羈押被告之權。", 1.0, True)]) == ""
     refused = check("羈押被告是否須由法官決定？", "所提供的资料无法回答这个问题。", [ruling], gate=Gate(override=1.01))
     assert refused.refused and refused.text == REFUSALS["zh-hant"]
 
@@ -995,7 +998,28 @@ def test_a_denial_of_all_or_a_span_asking_whether_settles_no_lead():
     assert settle("人民的集會自由受憲法保障嗎？", [Anchor(1, ruling, 1.0, True)]) == ""
     doubt = "故國家是否有必要以刑法處罰通姦行為，尚非無疑。"
     assert settle("刑法處罰通姦是否違憲？", [Anchor(1, doubt, 1.0, True)]) == ""
-    assert settle("國家可以用刑法處罰通姦行為嗎？", [Anchor(1, "國家得以刑法處罰通姦行為。", 1.0, True)]) == "yes"
+    assert settle("國家可以用刑法處罰通姦行為嗎？", [Anchor(1, "國家得用刑法處罰通姦行為。", 1.0, True)]) == "yes"
+    # two negations: "not letting two persons of the same sex marry is not a reasonable difference" (釋字第748號)
+    same_sex = "是以維護基本倫理秩序為由，未使相同性別二人得以結婚，顯亦非合理之差別待遇。"
+    assert settle("同性二人可以結婚嗎？", [Anchor(1, same_sex, 1.0, True)]) == ""
+    assert not polarity("录用职工应当遵循性别平等的原则").negative  # 性别 is sex, not "don't"
+
+
+def test_a_duty_answers_may_only_for_the_act_it_imposes():
+    """"用人单位可以随意延长劳动者的工作时间吗？" got "是。" over 劳动合同法第四条, a duty to consult the workers on rules
+    about working hours; "For any further copies ..., the controller may charge a reasonable fee" got "Yes." to a fee
+    for a copy."""
+    from assistant.verify.anchor import Anchor
+
+    art4 = ("用人单位在制定、修改或者决定有关劳动报酬、工作时间、休息休假等直接涉及劳动者切身利益的规章制度或者重大事项时，应当经职工"
+            "代表大会或者全体职工讨论，提出方案和意见，与工会或者职工代表平等协商确定。")
+    assert settle("用人单位可以随意延长劳动者的工作时间吗？", [Anchor(1, art4, 1.0, True)]) == ""
+    overtime = "用人单位安排加班的，应当按照国家有关规定向劳动者支付加班费。"
+    assert settle("用人单位安排加班可以不支付加班费吗？", [Anchor(1, overtime, 1.0, True)]) == "no"
+    fee = "For any further copies requested by the data subject, the controller may charge a reasonable fee."
+    assert settle("Can a controller charge a fee for giving me a copy of my personal data?", [Anchor(1, fee, 1.0, True)]) == ""
+    assert settle("Can a controller charge a fee for further copies requested by the data subject?",
+                  [Anchor(1, fee, 1.0, True)]) == "yes"
 
 
 def test_a_definition_answers_only_for_the_term_it_defines():
