@@ -103,7 +103,8 @@ LEAD_IN = re.compile(r"^\W*(?:provided(?:\s+(?:further|also|always))?\s+that|exp
 # Opening words whose last clause is a condition ("the Governor shall not ... promulgate any such Ordinance if —",
 # "No person shall be eligible ... unless he—", "... a tax on the sale of goods where such sale takes place —"):
 # alone they state the rule without its condition, the opposite of what the clause says, so they are a span only
-# joined to an item
+# joined to an item; unless a proviso follows them, not items: "... shall hold office until he attains the age of
+# sixty-five years:" (Art. 124(2)) is a whole rule
 OPENS_CONDITION = re.compile(r"\b(?:if|unless|where|when|whenever|whether|until)\b[^,;:—–]*[—–:]\W*$", re.IGNORECASE)
 # An amendment's account of the law it replaced ("Before: Article 31: Compulsory acquisition of property as a
 # Fundamental Right"): no longer the law, so never a span
@@ -126,6 +127,7 @@ def spans(text: str) -> list[str]:
     President shall have the power to grant pardons ... in all cases—"), unless they end on the condition the
     items spell out ("... shall not ... promulgate any such Ordinance if —")."""
     found, opener, outer = [], "", ""  # outer: the opener an item that opens a list of its own was joined to
+    conditional = ""  # opening words left out as ending on their condition, until the next piece shows items
     for sentence in split_sentences(body(text)):
         if INSTRUCTION.search(sentence) or LEAD_IN.match(sentence) or SUPERSEDED.match(sentence):
             continue
@@ -140,7 +142,10 @@ def spans(text: str) -> list[str]:
             if BARE_CONJUNCTION.match(piece):  # the "or" after "(a) ...;" neither states nor closes the list
                 continue
             item = ITEM.match(CONJUNCTION.sub("", piece))
-            if not (OPENS_LIST.search(piece) and OPENS_CONDITION.search(piece)):
+            if conditional and PROVISO.match(piece):
+                found.append(conditional)
+            conditional = piece if OPENS_LIST.search(piece) and OPENS_CONDITION.search(piece) else ""
+            if not conditional:
                 found.append(piece)
             if opener and item:
                 found.append(f"{opener}{ELISION}{ITEM_END.sub('', CONJUNCTION.sub('', piece))}")

@@ -102,6 +102,19 @@ def deputy_only(question: str, text: str, title: str = "") -> bool:
     return False
 
 
+COURT = re.compile(r"\b(supreme|high|district|sessions|family|appellate|constitutional) courts?\b", re.IGNORECASE)
+
+
+def another_court(question: str, text: str) -> bool:
+    """The question names a court and the text speaks first of another, naming the question's only in passing:
+    "(1) Every Judge of a High Court ... shall hold office ... until he attains the age of sixty two years: …
+    (b) ... in the manner provided ... for the removal of a Judge of the Supreme Court" does not say when a Supreme
+    Court judge retires."""
+    asked = {court.lower() for court in COURT.findall(question)}
+    first = COURT.search(text)
+    return bool(asked and first) and first.group(1).lower() not in asked
+
+
 DEFINES = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?[“\"‘']([^”\"’]{2,80})[”\"’]\s+(?:means|shall mean|includes|refers to)\b")
 
 
@@ -314,7 +327,7 @@ class Relevance:
         question, only a span saying who does it (`names_doer`); not a span giving what the question gives an owner
         to someone else (`anothers`), nor one holding nothing of what a Chinese question asks may be done
         (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor), nor a definition of
-        a term the question does not use (`defines_another`). The holding of a neighbouring case (A.K. Gopalan's,
+        a term the question does not use (`defines_another`), nor one speaking first of another court (`another_court`). The holding of a neighbouring case (A.K. Gopalan's,
         for a question about Maneka Gandhi) is not the named case's."""
         no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
         if (self.figure and not numbers(anchor.span)) or no_doer:
@@ -324,8 +337,8 @@ class Relevance:
         if self.hits[anchor.n - 1].named:
             return True
         shown = in_context(anchor.span, self.hits[anchor.n - 1].passage.text)
-        if anothers(self.question, anchor.span) or act_missing(self.question, anchor.span) or defines_another(
-                self.question, shown):
+        if (anothers(self.question, anchor.span) or act_missing(self.question, anchor.span)
+                or defines_another(self.question, shown) or another_court(self.question, shown)):
             return False
         return (not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
                 and (not gate.dense or self.cosine(anchor.span) >= getattr(self.similarity, "floor", 0.0))

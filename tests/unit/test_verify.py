@@ -1065,3 +1065,25 @@ def test_each_passage_gets_its_turn_at_the_embedder_on_a_lexical_tie():
     relevance = Relevance("When must the Board publish its report?", hits, similarity)
     relevance.cosine("anything")
     assert len(seen) == DENSE_SPANS and "(1) The Board shall publish its annual report." in seen
+
+
+def test_a_clause_speaking_first_of_another_court_does_not_answer_for_the_court_asked_about():
+    """"At what age does a judge of the Supreme Court retire?" quoted Art. 217(1), a High Court judge's sixty-two
+    years, which names the Supreme Court only in its item (b); Art. 124(2), whose sentence ends "until he attains
+    the age of sixty-five years:" before its provisos, was no span at all (read as opening words ending on a
+    condition)."""
+    from assistant.verify.anchor import spans
+    from assistant.verify.relevance import another_court
+
+    articles = constitution()
+    question = "At what age does a judge of the Supreme Court retire?"
+    art217 = ("(1) Every Judge of a High Court shall be appointed by the President ... until he attains the age of sixty "
+              "two years: … (b) a Judge may be removed ... for the removal of a Judge of the Supreme Court")
+    assert another_court(question, art217) and not another_court("When does a High Court judge retire?", art217)
+    assert not another_court("Who appoints the Chief Justice?", art217)  # the question names no court
+    retire = [s for s in spans("Art. 124\n" + articles[124]) if "sixty-five" in s]
+    assert retire and retire[0].startswith("(2) Every Judge of the Supreme Court")
+    art124 = passage_hit("Constitution of India, Art. 124", "Art. 124\n" + articles[124], 1)
+    art217_hit = passage_hit("Constitution of India, Art. 217", "Art. 217\n" + articles[217], 2)
+    verdict = check(question, "", [art217_hit, art124], gate=Gate(threshold=0.5))
+    assert [c.cite for c in verdict.citations] == ["Constitution of India, Art. 124"] and "sixty-five" in verdict.text
