@@ -50,7 +50,8 @@ ZH_MASKED = ("不动产", "不当得利", "不可抗力", "不特定", "不论",
              "是否", "能否", "可否", "是不是", "能不能", "可不可以", "会不会", "要不要", "有没有", "需不需要", "行不行",
              "算不算", "用不用", "该不该")  # A-not-A questions ask; they deny nothing  # 非法 ("illegal") describes an act, it denies nothing
 ZH_NEGATORS = "不没未无非勿莫否"  # not 别: in statutes it is 性别, 特别, 分别, 差别, not "don't"
-ZH_NEGATIVE = ("禁止", "剥夺", "拒绝", "撤销", "取消", "免除", "违反", "侵犯", "侵害", "废止", "驳回", "失效", "限制")
+ZH_NEGATIVE = ("禁止", "剥夺", "拒绝", "撤销", "取消", "免除", "违反", "侵犯", "侵害", "废止", "驳回", "失效", "限制", "干预",
+               "干涉")  # "不受干预" (free from interference) guarantees, as "不得拒绝" obliges
 ZH_CONDITIONAL = re.compile(r"除[^，。；]{0,30}[外以]|除非|但是|但|未经|只有|仅|如果|如[^，。；]{1,40}者|若(?!干)|倘|以外|之外|"
                             r"另有规定|并非(?:一切|所有|全部|每)")  # 如…者, 若, 倘: "if ..." (若干 is "several"); "not all ..."
 ZH_MUST = ("应当", "必须", "应该", "须", "应", "义务")

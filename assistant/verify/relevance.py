@@ -31,7 +31,7 @@ Similarity = Callable[[str, list[str]], Sequence[float]]  # the question's cosin
 DENSE_SPANS = 16  # e5 embeds 16 sentence-long spans in about 1 s on 2 cores
 FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|high)\b|\bwhat (?:age|percentage|"
                              r"share|fine|amount|rate|sum|salary|penalty)\b|\bwithin how\b|\b(?:highest|maximum|"
-                             r"minimum|lowest|largest) (?:fine|penalty|amount|age|term|period|sentence|number)\b|"
+                             r"minimum|lowest|largest) (?:fine|penalty|amount|age|term|period|sentence|number)\b|\bquorum\b|"
                              r"多少|几[年月日天个岁次成]|多久|多长|多大|多高|百分之几|(?:什么|何种)比例", re.IGNORECASE)
 
 
@@ -115,15 +115,18 @@ def another_court(question: str, text: str) -> bool:
     return bool(asked and first) and first.group(1).lower() not in asked
 
 
+CONDUCT = re.compile(r"^\s*(?:can|may|must|shall|should|need|does|do|will|could|would)\b", re.IGNORECASE)
 DEFINES = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?[“\"‘']([^”\"’]{2,80})[”\"’]\s+(?:means|shall mean|includes|refers to)\b")
 
 
 def defines_another(question: str, text: str) -> bool:
     """The text defines a term the question holds less than half of ("(6) “corporation tax” means any tax on
-    income ..." for "What is the income tax rate for individuals?"): a definition answers only for its term."""
+    income ..." for "What is the income tax rate for individuals?"), or the question asks what may or must be
+    done ("Must a controller not established in the Union designate a representative?" is not answered by
+    "‘representative’ means ..."): a definition answers only what its term is."""
     found = DEFINES.match(text)
     defined = terms(found.group(1)) if found else set()
-    return bool(defined) and len(defined & terms(question)) <= len(defined) / 2
+    return bool(defined) and (len(defined & terms(question)) <= len(defined) / 2 or bool(CONDUCT.match(question)))
 
 
 POSSESSIVE = re.compile(r"\b([A-Z][\w-]*)['’]s\s+([a-z]{4,})")  # "the President's office": (President, office)

@@ -1087,3 +1087,24 @@ def test_a_clause_speaking_first_of_another_court_does_not_answer_for_the_court_
     art217_hit = passage_hit("Constitution of India, Art. 217", "Art. 217\n" + articles[217], 2)
     verdict = check(question, "", [art217_hit, art124], gate=Gate(threshold=0.5))
     assert [c.cite for c in verdict.citations] == ["Constitution of India, Art. 124"] and "sixty-five" in verdict.text
+
+
+def test_free_from_interference_is_a_guarantee_and_a_quorum_is_a_figure():
+    """"人民有選擇職業的自由嗎？" got "否。" over a ruling's "營私人生活不受幹預之自由" (a freedom from interference);
+    "What is the quorum for a sitting of the House of the People?" quoted who presides at a joint sitting."""
+    from assistant.verify.relevance import asks_figure
+
+    assert not polarity("人民有選擇其居住處所，營私人生活不受幹預之自由").negative
+    assert not polarity("婚姻自由不受干涉").negative and polarity("禁止干涉婚姻自由").negative
+    assert asks_figure("What is the quorum for a sitting of the House of the People?")
+
+
+def test_a_definition_does_not_answer_what_may_or_must_be_done():
+    """"Must a controller not established in the Union designate a representative in the Union?" quoted the
+    definition of 'representative' (GDPR Art. 4(17)), not the duty (Art. 27(1))."""
+    from assistant.verify.relevance import defines_another
+
+    definition = "(17) ‘representative’ means a natural or legal person established in the Union who ... represents the controller"
+    assert defines_another("Must a controller not established in the Union designate a representative in the Union?",
+                           definition)
+    assert not defines_another("Who is a representative under the GDPR?", definition)
