@@ -8,7 +8,8 @@ The whole rule, in order:
    the polarity of the clauses it restates (`polarity`: negation, shall/may, 不得/可以 ...). Its citation is
    the anchor's passage, whatever marker the model wrote; the citation's quote is the span. A sentence that
    is a word-for-word quote of the passage is served as a quote, if it holds a whole clause of its span (a
-   quoted phrase states nothing: `fragment`). A quoted list item is served with the words opening its list.
+   quoted phrase states nothing: `fragment`), and not when its span holds an exception it leaves out (除…外,
+   但是, except, unless, provided that: `EXCEPTION`). A quoted list item is served with the words opening its list.
 4. A served sentence must also be on point for the question (`relevance`); when none is, the on-point span
    that best answers the question is served instead, as a quote ("evidence").
 5. A yes/no question gets a lead only when code settles it from the served anchors and the question.
@@ -45,6 +46,10 @@ ANCHOR_MIN = 1.0  # share of a sentence's content terms its span must hold: all 
 FLAG = "[unsupported]"
 MODEL_REFUSED = "the model said the passages do not answer the question"
 NOTHING_VERIFIED = "no sentence of the model's answer is anchored to a retrieved passage with the same polarity"
+# an exception or proviso in a span: a sentence restating the span without it states the rule as if it had none
+# ("用人单位不得与劳动者约定由劳动者承担违约金" of "除本法第二十二条和第二十三条规定的情形外，用人单位不得…")
+EXCEPTION = re.compile(r"除[^，。；]{0,30}[外以]|但是|除非|\b(?:except|unless|save as|provided that|notwithstanding)\b",
+                       re.IGNORECASE)
 REFUSAL_PATTERNS = re.compile(
     r"(sources|passages|context)( provided)? (do|does) not (answer|contain|address|say)|cannot be answered|"
     r"无法回答|不能回答|没有(提到|涉及|规定)|未(提及|涉及)", re.IGNORECASE)
@@ -54,8 +59,8 @@ REFUSAL_PATTERNS = re.compile(
 class SentenceCheck:
     sentence: str  # as drafted, markers included
     served: bool
-    why: str  # served: "quote" | "paraphrase" | "evidence"; not: "no anchor" | "fragment" | "polarity" | "off point" |
-    # "no content" | "repeat"
+    why: str  # served: "quote" | "paraphrase" | "evidence"; not: "no anchor" | "fragment" | "exception" | "polarity" |
+    # "off point" | "no content" | "repeat"
     anchor: Anchor | None = None
 
 
@@ -99,6 +104,8 @@ def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> Senten
         return SentenceCheck(sentence, False, "no anchor", found)
     if found.verbatim and fragment(claim, found.span):
         return SentenceCheck(sentence, False, "fragment", found)
+    if EXCEPTION.search(normalize(found.span)) and not EXCEPTION.search(normalize(claim)):
+        return SentenceCheck(sentence, False, "exception", found)
     if not keeps_polarity(claim, window(found.span, terms(claim))):
         return SentenceCheck(sentence, False, "polarity", found)
     key = normalize(claim)

@@ -1108,3 +1108,16 @@ def test_a_definition_does_not_answer_what_may_or_must_be_done():
     assert defines_another("Must a controller not established in the Union designate a representative in the Union?",
                            definition)
     assert not defines_another("Who is a representative under the GDPR?", definition)
+
+
+def test_a_sentence_leaving_out_its_span_s_exception_is_not_served():
+    """"用人单位可以和劳动者约定由劳动者承担违约金吗？" got "用人单位不得与劳动者约定由劳动者承担违约金", a quote of 劳动合同法第二十五条
+    without its "除本法第二十二条和第二十三条规定的情形外": the rule as if it had no exception. The whole clause is served."""
+    art25 = passage_hit("中华人民共和国劳动合同法 第二十五条",
+                        "除本法第二十二条和第二十三条规定的情形外，用人单位不得与劳动者约定由劳动者承担违约金。", 1, "zh")
+    question = "用人单位可以和劳动者约定由劳动者承担违约金吗？"
+    verdict = check(question, "用人单位不得与劳动者约定由劳动者承担违约金[1]。", [art25])
+    assert [c.why for c in verdict.checks][0] == "exception"
+    assert verdict.text.startswith("“除本法第二十二条和第二十三条规定的情形外")
+    assert check_sentence("No person shall be detained [1].", [passage_hit("Art. 22", "No person shall be detained "
+                          "unless he is informed of the grounds.", 1)], set()).why == "exception"
