@@ -11,6 +11,9 @@ informed" is "no"). No lead, and the served sentence and its quote speak alone, 
 - the span is a list item without its list's opening words (its chunk starts inside the list): they may
   forbid what the item names ("(g) the ... use of biometric categorisation systems ... to infer ... sexual
   orientation" is prohibited by words the passage lacks);
+- the span opens with "or", "and", "but": it goes on a sentence begun elsewhere, maybe in a list's opening words
+  or in the previous passage ("or the use of an AI system for making risk assessments ..." of AI Act Art. 5(1)(d),
+  whose passage starts inside the item, got "No." to "Is predictive policing ... prohibited?");
 - only the question or only the span states a "without ...";
 - the span denies a thing the question does not name: "No religious instruction shall be provided" says
   nothing of "Can the State impose a tax on religious institutions?" (`denied_elsewhere`);
@@ -57,6 +60,7 @@ MODEL_LEAD = re.compile(r"^\s*(yes|no|是的|是|否|不是|不可以|可以|不
 ZH_ACT = re.compile(r"(?:可以|能够|应当|应该|必须|需要|能|可)(?:不(?:可以|能够|能|可|需要))?(?P<act>[^，,；;。？?]+?)"
                     r"(?:吗|么|呢)?[\s？?。]*$")
 CLAUSE_BREAK = re.compile(r"[，,；;]")
+CONTINUES = re.compile(r"^\W*(?:or|and|but|nor)\b", re.IGNORECASE)  # "or the use of an AI system ...": begun elsewhere
 WHETHER = re.compile(r"\bwhether\b|是否|能否|可否", re.IGNORECASE)  # a span that asks a question of its own
 EN_CASE = re.compile(r"^\W*(?:\(\w{1,4}\)\s*|\d+\.\s*)?(?:for|in the case of|in respect of|as regards|with regard to)\b"
                      r"(?P<case>[^,;:]{3,120}),", re.IGNORECASE)  # "For any further copies ..., the controller may"
@@ -88,7 +92,7 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     span = window(best.span, wanted)
     asked_without, said_without = bool(WITHOUT.search(question)), bool(WITHOUT.search(span))
     if (coverage(wanted, best.span, "") < LEAD_MIN or polarity(best.span).conditional or DEFINITION.search(best.span)
-            or ITEM.match(best.span)
+            or ITEM.match(best.span) or CONTINUES.match(best.span)
             or asked_without != said_without or (numbers(question) and not numbers(best.span))
             or denied_elsewhere(span, wanted) or act_missing(question, best.span)
             or case_unstated(question, best.span) or WHETHER.search(span)):

@@ -1121,3 +1121,16 @@ def test_a_sentence_leaving_out_its_span_s_exception_is_not_served():
     assert verdict.text.startswith("“除本法第二十二条和第二十三条规定的情形外")
     assert check_sentence("No person shall be detained [1].", [passage_hit("Art. 22", "No person shall be detained "
                           "unless he is informed of the grounds.", 1)], set()).why == "exception"
+
+
+def test_a_span_going_on_a_sentence_begun_elsewhere_settles_no_lead():
+    """"Is predictive policing based solely on profiling prohibited under the AI Act?" got "No." over "or the use of
+    an AI system for making risk assessments ...": its passage starts inside item (d) of Art. 5(1), after the list's
+    opening words and before the item's own verb."""
+    from assistant.verify.anchor import Anchor
+
+    span = ("or the use of an AI system for making risk assessments of natural persons in order to assess or predict the "
+            "risk of a natural person committing a criminal offence, based solely on the profiling of a natural person;")
+    question = "Is predictive policing based solely on profiling prohibited under the AI Act?"
+    assert settle(question, [Anchor(1, span, 1.0, True)]) == ""
+    assert settle(question, [Anchor(1, "Predictive policing based solely on profiling shall be prohibited.", 1.0, True)]) == "yes"
