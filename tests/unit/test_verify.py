@@ -971,8 +971,8 @@ def test_a_chinese_span_ruling_on_a_case_the_question_does_not_state_settles_no_
     """"夫妻一方婚前的财产，离婚时要分吗？" got "是。" over 民法典第一千零九十二条 (a spouse who hides common property may get
     less or none): the window around the question's terms ended on "在离婚分割夫妻共同财产时，" without the rule, and the
     span's case is not the question's."""
-    from assistant.verify.anchor import Anchor, window
     from assistant.text import terms
+    from assistant.verify.anchor import Anchor, window
 
     art1092 = ("夫妻一方隐藏、转移、变卖、毁损、挥霍夫妻共同财产，或者伪造夫妻共同债务企图侵占另一方财产的，在离婚分割夫妻共同财产时，"
                "对该方可以少分或者不分。")
