@@ -102,6 +102,30 @@ def deputy_only(question: str, text: str, title: str = "") -> bool:
     return False
 
 
+PASSIVE_QUESTION = re.compile(r"^\s*(?i:can|may|must|shall|could|will|should)\s+(?i:the|a|an)?\s*(?P<subject>[A-Z][\w-]*)"
+                              r"[^?]*?\bbe\s+(?P<verb>[a-z]{4,})\b")
+BEFORE_PASSIVE = re.compile(r"\b(?:be|been|being|is|are|was|were)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def acts_itself(question: str, text: str) -> bool:
+    """The question asks whether someone may be done something ("Can the President be removed from office?"),
+    and the text has them do it to another: "the President may by order remove from office the Chairman ... of a
+    Public Service Commission" (Art. 317(3)), or "... shall only be removed from his office by order of the President"
+    (Art. 317(1)); "the President may ... be removed from office by impeachment" (Art. 56(1)(b)) answers."""
+    asked = PASSIVE_QUESTION.match(question)
+    if not asked:
+        return False
+    subject, stem = asked.group("subject").lower(), asked.group("verb")[:5].lower()
+    for found in re.finditer(rf"\b{stem}\w*", text, re.IGNORECASE):
+        before, after = text[: found.start()], text[found.end():]
+        if not BEFORE_PASSIVE.search(before):
+            if subject in re.split(r"[.;:,]", before)[-1].lower():
+                return True  # "the President may by order remove ..."
+        elif re.match(rf"[^.;:,]*?\bby\b(?:\s+\w+){{0,3}}?\s+(?:the\s+)?{subject}\b", after, re.IGNORECASE):
+            return True  # "... shall only be removed from his office by order of the President"
+    return False
+
+
 COURT = re.compile(r"\b(supreme|high|district|sessions|family|appellate|constitutional) courts?\b", re.IGNORECASE)
 
 
@@ -330,7 +354,8 @@ class Relevance:
         question, only a span saying who does it (`names_doer`); not a span giving what the question gives an owner
         to someone else (`anothers`), nor one holding nothing of what a Chinese question asks may be done
         (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor), nor a definition of
-        a term the question does not use (`defines_another`), nor one speaking first of another court (`another_court`). The holding of a neighbouring case (A.K. Gopalan's,
+        a term the question does not use (`defines_another`), nor one speaking first of another court (`another_court`), nor one in which the one a passive question asks about does
+        the act to another (`acts_itself`). The holding of a neighbouring case (A.K. Gopalan's,
         for a question about Maneka Gandhi) is not the named case's."""
         no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
         if (self.figure and not numbers(anchor.span)) or no_doer:
@@ -341,7 +366,8 @@ class Relevance:
             return True
         shown = in_context(anchor.span, self.hits[anchor.n - 1].passage.text)
         if (anothers(self.question, anchor.span) or act_missing(self.question, anchor.span)
-                or defines_another(self.question, shown) or another_court(self.question, shown)):
+                or defines_another(self.question, shown) or another_court(self.question, shown)
+                or acts_itself(self.question, anchor.span)):
             return False
         return (not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
                 and (not gate.dense or self.cosine(anchor.span) >= getattr(self.similarity, "floor", 0.0))

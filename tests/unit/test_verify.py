@@ -1134,3 +1134,17 @@ def test_a_span_going_on_a_sentence_begun_elsewhere_settles_no_lead():
     question = "Is predictive policing based solely on profiling prohibited under the AI Act?"
     assert settle(question, [Anchor(1, span, 1.0, True)]) == ""
     assert settle(question, [Anchor(1, "Predictive policing based solely on profiling shall be prohibited.", 1.0, True)]) == "yes"
+
+
+def test_a_clause_in_which_the_one_asked_about_does_the_act_does_not_say_it_can_be_done_to_them():
+    """"Can the President of India be removed from office?" quoted Art. 317(3), in which the President removes a
+    member of a Public Service Commission."""
+    from assistant.verify.relevance import acts_itself
+
+    question = "Can the President of India be removed from office?"
+    art317 = ("(3) Notwithstanding anything in clause (1), the President may by order remove from office the Chairman or "
+              "any other member of a Public Service Commission")
+    art56 = "(b) the President may, for violation of the Constitution, be removed from office by impeachment"
+    assert acts_itself(question, art317) and not acts_itself(question, art56)
+    assert acts_itself(question, "(1) ... the Chairman ... shall only be removed from his office by order of the President")
+    assert not acts_itself("Who can remove the Chairman of a Public Service Commission?", art317)
