@@ -145,8 +145,14 @@ def case_unstated(question: str, span: str) -> bool:
         case = terms(found.group("case")) if found else set()
         return len(case & terms(question)) < LEAD_MIN * len(case)
     found = ZH_CASE.match(normalize(span))
-    case = {c for c in found.group("case") if CJK_RUN.match(c)} - CJK_STOP if found else set()
+    case = han(found.group("case")) if found else set()
     return len(case & set(normalize(question))) < LEAD_MIN * len(case)
+
+
+def han(text: str) -> set[str]:
+    """The text's Chinese characters, particles and question words left out: a case or an act, counted by
+    character (a lay question words it differently from the statute)."""
+    return {c for c in text if CJK_RUN.match(c)} - CJK_STOP
 
 
 def zh_condition(question: str) -> tuple[str, str]:
@@ -166,7 +172,7 @@ def act_missing(question: str, span: str, every: bool = False) -> bool:
     if not found:
         return False
     if every:
-        return not {c for c in found.group("act") if CJK_RUN.match(c)} - CJK_STOP - set(ZH_NEGATORS) <= set(normalize(span))
+        return not han(found.group("act")) - set(ZH_NEGATORS) <= set(normalize(span))
     act = terms(found.group("act"))
     return bool(act) and not act & terms(span)
 

@@ -18,6 +18,7 @@ The thresholds are chosen by cross-validation on the dev split of the labelled q
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -326,13 +327,13 @@ class Relevance:
         # on a tie, each passage's shorter spans take turns, the better-ranked passage first: sorting the spans by
         # their text put "(c) ..." above "(1) The President shall hold office for a term of five years", which was
         # then never embedded, and one passage's sixteen list items could fill every place
-        turns: dict[tuple[int, float], int] = {}
+        turns: Counter = Counter()
         scored = []
-        for a in sorted(self.candidates(), key=lambda a: (a.n, -self.lexical(a), len(a.span))):
-            lexical = self.lexical(a)
-            turn = turns[a.n, lexical] = turns.get((a.n, lexical), -1) + 1
-            scored.append((-lexical, turn, a.n, a.span))
-        chosen = list(dict.fromkeys(span for lexical, _, _, span in sorted(scored) if lexical < 0))[:DENSE_SPANS]
+        for a in sorted(self.candidates(), key=lambda a: (a.n, len(a.span))):
+            share = self.lexical(a)
+            turns[a.n, share] += 1
+            scored.append((-share, turns[a.n, share], a.n, a.span))
+        chosen = list(dict.fromkeys(span for share, _, _, span in sorted(scored) if share < 0))[:DENSE_SPANS]
         return dict(zip(chosen, map(float, self.similarity(self.question, chosen)))) if chosen else {}
 
     def candidates(self) -> list[Anchor]:
@@ -354,9 +355,10 @@ class Relevance:
         question, only a span saying who does it (`names_doer`); not a span giving what the question gives an owner
         to someone else (`anothers`), nor one holding nothing of what a Chinese question asks may be done
         (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor), nor a definition of
-        a term the question does not use (`defines_another`), nor one speaking first of another court (`another_court`), nor one in which the one a passive question asks about does
-        the act to another (`acts_itself`). The holding of a neighbouring case (A.K. Gopalan's,
-        for a question about Maneka Gandhi) is not the named case's."""
+        a term the question does not use (`defines_another`), nor one speaking first of another court
+        (`another_court`), nor one in which the one a passive question asks about does the act to another
+        (`acts_itself`). The holding of a neighbouring case (A.K. Gopalan's, for a question about Maneka Gandhi) is
+        not the named case's."""
         no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
         if (self.figure and not numbers(anchor.span)) or no_doer:
             return False
