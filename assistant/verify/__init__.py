@@ -116,11 +116,12 @@ def check_sentence(sentence: str, hits: Sequence[Hit], seen: set[str]) -> Senten
 
 
 def served_sentence(c: SentenceCheck, question: str) -> str:
-    claim = (claim_of(c.sentence) if c.why != "evidence" else c.sentence).rstrip(" .。")
+    # a quote ending on a clause's "；" or "," ends as a sentence ("……的三倍；" is served "……的三倍”。")
+    claim = (claim_of(c.sentence) if c.why != "evidence" else c.sentence).rstrip(" .。;；,，")
     claim = claim[:1].upper() + claim[1:]
     if language_of(question) == "zh" and script_of(question) == "hant":
         claim = traditional(claim)  # the answer in the question's script; the quote keeps the passage's own
-    end = "。" if re.search(f"[{HAN}]$", claim) else "."
+    end = "。" if re.search(f"[{HAN}]\\W*$", claim) else "."
     body = f"“{claim}”" if c.why in ("quote", "evidence") else claim
     return f"{body} [{c.anchor.n}]{end}"
 

@@ -33,6 +33,7 @@ DENSE_SPANS = 16  # e5 embeds 16 sentence-long spans in about 1 s on 2 cores
 FIGURE_QUESTION = re.compile(r"\bhow (?:many|much|long|old|large|big|soon|often|high)\b|\bwhat (?:age|percentage|"
                              r"share|fine|amount|rate|sum|salary|penalty)\b|\bwithin how\b|\b(?:highest|maximum|"
                              r"minimum|lowest|largest) (?:fine|penalty|amount|age|term|period|sentence|number)\b|\bquorum\b|"
+                             r"\bwithin what\b|\bby (?:what|which) (?:date|day|time)\b|\bby when\b|"
                              r"多少|几[年月日天个岁次成]|多久|多长|多大|多高|百分之几|(?:什么|何种)比例", re.IGNORECASE)
 
 
@@ -140,6 +141,20 @@ def another_court(question: str, text: str) -> bool:
     return bool(asked and first) and first.group(1).lower() not in asked
 
 
+# a clause disapplying another of its provision: "除前款所列商品外，……不适用无理由退货", "Paragraphs 1 and 2 shall not apply ..."
+DISAPPLIES = re.compile(r"^\W*(?:\(\w{1,4}\)\s*|\d{1,3}\.\s*)?(?:(?:paragraphs?|clauses?|sub-?paragraphs?)\s+\(?\w{1,4}\)?"
+                        r"(?:\s*(?:,|and|or)\s*\(?\w{1,4}\)?)*\s+(?:shall|does|do) not apply|除前[款条][^。；]*不适用|"
+                        r"前[款条][^。；，]{0,30}不适用)", re.IGNORECASE)
+ASKS_EXCEPTION = re.compile(r"\bexcept|\bexempt|\bnot apply\b|例外|除外|不适用|豁免", re.IGNORECASE)
+
+
+def disapplies(question: str, text: str) -> bool:
+    """The text is the exception to another clause of its provision ("除前款所列商品外，其他……的商品，不适用无理由退货"
+    for "网购商品七天内可以无理由退货吗？"): served alone, it reads as the rule's opposite. On point only for a question
+    about the exception."""
+    return bool(DISAPPLIES.search(text)) and not ASKS_EXCEPTION.search(question)
+
+
 CONDUCT = re.compile(r"^\s*(?:can|may|must|shall|should|need|does|do|will|could|would)\b", re.IGNORECASE)
 DEFINES = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?[“\"‘']([^”\"’]{2,80})[”\"’]\s+(?:means|shall mean|includes|refers to)\b")
 
@@ -198,7 +213,8 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "", name
     act is done to ("the President shall administer to him the oaths" does not say who administers the oath to
     the President). A passive clause must name the one the act falls on, with the `names` the question gives
     it, before its "by" ("Every Judge of a High Court shall be appointed by the President ... after consultation
-    with the Chief Justice of India" does not say who appoints the Chief Justice of India)."""
+    with the Chief Justice of India" does not say who appoints the Chief Justice of India). Who decides is also
+    said by the decision's maker: "the decision of the Speaker ... shall be final"."""
     def named(word: str, text: str) -> bool:
         return bool(word) and bool(re.search(rf"\b{re.escape(word)}", text, re.IGNORECASE))
 
@@ -210,6 +226,10 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "", name
     passive = re.search(rf"\b{stem}\w*(?<!ory)\b({UNCONDITIONED})\bby\s+((?:(?:the|an?|each|order|orders|of)\s+)*[A-Z][\w-]*)", span)
     if (passive and not done_to(passive.group(2)) and not OTHER_PARTICIPLE.search(passive.group(1))
             and all(named(name[:5], span[: passive.start(2)]) for name in names)):
+        return True
+    # a decision named by its maker: "the decision of the Speaker of the House of the People thereon shall be final"
+    maker = re.search(r"\bdecision of (?:the\s+)?([A-Z][\w-]*)", span) if stem == "decid" else None
+    if maker and not done_to(maker.group(1)):
         return True
     active = re.search(rf"\b(?:shall|may|can)\s+(?!(?:not\s+)?be\b)(?:(?!be\b)\w+\s+){{0,4}}?{stem}(?:e|es|ed|s|ing)?\b", span,
                        re.IGNORECASE)  # the verb, not a noun of its stem ("shall designate the supervisory authority")
@@ -295,12 +315,29 @@ def asks_figure(question: str) -> bool:
     return bool(FIGURE_QUESTION.search(normalize(question)))
 
 
+# the words a quantity question asks with, not about: "the maximum number of members of the House of the People" is
+# answered by "not more than five hundred and thirty members", which holds neither "maximum" nor "number"
+FIGURE_FRAME = terms("maximum minimum number period amount many much long highest lowest largest smallest limit deadline")
+
+
+def figure_frame(question: str) -> set[str]:
+    """The terms of a quantity question that only ask for the figure: FIGURE_FRAME's words, and the Chinese
+    bigrams that overlap its asking words ("提前多少天": 前多, 多少, 少天)."""
+    flat = normalize(question)
+    asked = [m.span() for m in FIGURE_QUESTION.finditer(flat)]
+    if not asked:
+        return set()
+    chinese = {flat[i:i + 2] for start, end in asked for i in range(start - 1, end)}
+    return (FIGURE_FRAME | chinese) & terms(question)
+
+
 class Relevance:
     """Scores the retrieved passages' spans against one question."""
 
     def __init__(self, question: str, hits: Sequence[Hit], similarity: Similarity | None = None):
         self.question, self.hits, self.similarity = question, hits, similarity
-        self.wanted, self.figure, self.doer = terms(question), asks_figure(question), agent_verb(question)
+        self.figure, self.doer = asks_figure(question), agent_verb(question)
+        self.wanted = terms(question) - figure_frame(question) or terms(question)
         self.patient = acted_on(question, self.doer) if self.doer else ""
         self.patient_names = acted_on_names(question, self.doer) if self.doer else []
         self.receiver = received_by(question, self.doer) if self.doer else ""
@@ -357,7 +394,7 @@ class Relevance:
         (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor), nor a definition of
         a term the question does not use (`defines_another`), nor one speaking first of another court
         (`another_court`), nor one in which the one a passive question asks about does the act to another
-        (`acts_itself`). The holding of a neighbouring case (A.K. Gopalan's, for a question about Maneka Gandhi) is
+        (`acts_itself`), nor the exception to another clause of its provision (`disapplies`). The holding of a neighbouring case (A.K. Gopalan's, for a question about Maneka Gandhi) is
         not the named case's."""
         no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
         if (self.figure and not numbers(anchor.span)) or no_doer:
@@ -369,7 +406,7 @@ class Relevance:
         shown = in_context(anchor.span, self.hits[anchor.n - 1].passage.text)
         if (anothers(self.question, anchor.span) or act_missing(self.question, anchor.span)
                 or defines_another(self.question, shown) or another_court(self.question, shown)
-                or acts_itself(self.question, anchor.span)):
+                or acts_itself(self.question, anchor.span) or disapplies(self.question, anchor.span)):
             return False
         return (not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
                 and (not gate.dense or self.cosine(anchor.span) >= getattr(self.similarity, "floor", 0.0))

@@ -1148,3 +1148,58 @@ def test_a_clause_in_which_the_one_asked_about_does_the_act_does_not_say_it_can_
     assert acts_itself(question, art317) and not acts_itself(question, art56)
     assert acts_itself(question, "(1) ... the Chairman ... shall only be removed from his office by order of the President")
     assert not acts_itself("Who can remove the Chairman of a Public Service Commission?", art317)
+
+
+def test_a_quantity_question_s_asking_words_are_not_terms_a_span_must_hold():
+    """"What is the maximum number of members of the House of the People?" quoted Art. 75(1A), which caps the
+    Ministers at "fifteen per cent. of the total number of members of the House of the People": it held "number" and
+    Art. 81(1)(a), "not more than five hundred and thirty members", did not."""
+    from assistant.verify.relevance import Relevance, figure_frame
+
+    question = "What is the maximum number of members of the House of the People?"
+    assert figure_frame(question) == {"maximu", "number"}
+    assert figure_frame("劳动者提前多少天通知用人单位可以解除劳动合同？") == {"前多", "多少", "少天"}
+    assert figure_frame("Can the Speaker vote?") == set() and figure_frame("What is the quorum of the House?") == set()
+    art81 = passage_hit("Constitution of India, Art. 81", "(1) The House of the People shall consist of not more than "
+                        "five hundred and thirty members chosen by direct election.", 1)
+    art75 = passage_hit("Constitution of India, Art. 75", "(1A) The total number of Ministers shall not exceed fifteen per "
+                        "cent. of the total number of members of the House of the People.", 2)
+    relevance = Relevance(question, [art81, art75])
+    best = {a.n: relevance.lexical(a) for a in relevance.candidates()}
+    assert best[1] == best[2] == 1.0  # the share of terms no longer prefers the span holding "number"
+
+
+def test_who_decides_is_said_by_the_decision_s_maker():
+    """"Who decides whether a Bill is a Money Bill?" was refused over Art. 110(3), "the decision of the Speaker of the
+    House of the People thereon shall be final"."""
+    from assistant.verify.relevance import names_doer
+
+    art110 = ("(3) If any question arises whether a Bill is a Money Bill or not, the decision of the Speaker of the House "
+              "of the People thereon shall be final.")
+    assert names_doer(art110, "decid", "whether")
+    assert not names_doer(art110, "appoint")  # only a decision names its maker so
+    assert not names_doer("the decision of the Speaker shall be final", "decid", receiver="speaker")
+
+
+def test_the_exception_to_another_clause_does_not_answer_a_question_about_the_rule():
+    """"网购商品七天内可以无理由退货吗？" quoted 消费者权益保护法第二十五条's second paragraph, "除前款所列商品外，……不适用无理由
+    退货", where its first gives the seven days."""
+    from assistant.verify.relevance import disapplies
+
+    second = "除前款所列商品外，其他根据商品性质并经消费者在购买时确认不宜退货的商品，不适用无理由退货。"
+    assert disapplies("网购商品七天内可以无理由退货吗？", second)
+    assert not disapplies("哪些商品不适用无理由退货？", second)  # a question about the exception
+    assert disapplies("Can I ask a company to delete my data?", "3. Paragraphs 1 and 2 shall not apply to the extent that")
+    assert not disapplies("Can I ask a company to delete my data?", "1. The data subject shall have the right to obtain")
+    art25 = passage_hit("中华人民共和国消费者权益保护法 第二十五条", "经营者采用网络方式销售商品，消费者有权自收到商品之日起七日内退货，且无需说明"
+                        "理由。\n" + second, 1, "zh")
+    verdict = check("网购商品七天内可以无理由退货吗？", "所提供的资料无法回答这个问题。", [art25],
+                    gate=Gate(threshold=0.2, override=0.2))
+    assert "七日内退货" in verdict.text and "不适用" not in verdict.text
+
+
+def test_a_quote_ending_on_a_clause_s_semicolon_ends_as_a_sentence_in_its_language():
+    art55 = passage_hit("中华人民共和国消费者权益保护法 第五十五条", "经营者提供商品有欺诈行为的，增加赔偿的金额为消费者购买商品的价款的三倍；",
+                        1, "zh")
+    verdict = check("消费者可以要求几倍赔偿？", "所提供的资料无法回答这个问题。", [art55], gate=Gate(threshold=0.2, override=0.2))
+    assert verdict.text.endswith("的三倍” [1]。"), verdict.text
