@@ -133,6 +133,21 @@ def on_point(relevance: Relevance, checks: list[SentenceCheck], gate: Gate) -> l
             else SentenceCheck(c.sentence, False, "off point", c.anchor) for c in checks]
 
 
+def holdings(relevance: Relevance, checks: list[SentenceCheck], gate: Gate) -> list[SentenceCheck]:
+    """A served sentence anchored in a ruling's reasoning gives way to that ruling's holding where it is on point
+    (`Relevance.holding`), served as a quote ("evidence"); the same holding twice is served once."""
+    out, served = [], set()
+    for c in checks:
+        found = relevance.holding(c.anchor, gate) if c.served else None
+        if found is not None:
+            c = SentenceCheck(found.span, (found.n, found.span) not in served, "evidence" if (found.n, found.span)
+                              not in served else "repeat", found)
+        if c.served:
+            served.add((c.anchor.n, c.anchor.span))
+        out.append(c)
+    return out
+
+
 def finished(sentences: list[str], cut: bool) -> list[str]:
     """The drafted sentences less the last when the draft stopped at the token limit before ending it: a
     quote cut short can say the opposite of its clause ("No person shall be deprived of his life"). Finishing
@@ -156,7 +171,7 @@ def check(question: str, draft: str, hits: Sequence[Hit], mode: str = "drop", ga
     seen: set[str] = set()
     relevance = Relevance(with_aliases(question), hits, similarity)  # on point in the statute's words too
     sentences = finished(split_sentences(body), cut)
-    checks = on_point(relevance, [check_sentence(s, hits, seen) for s in sentences], gate)
+    checks = holdings(relevance, on_point(relevance, [check_sentence(s, hits, seen) for s in sentences], gate), gate)
     if gate.evidence and not any(c.served for c in checks):
         found = relevance.evidence(gate, refused)
         if found is not None:

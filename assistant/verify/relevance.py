@@ -106,6 +106,7 @@ def deputy_only(question: str, text: str, title: str = "") -> bool:
 
 PASSIVE_QUESTION = re.compile(r"^\s*(?i:can|may|must|shall|could|will|should)\s+(?i:the|a|an)?\s*(?P<subject>[A-Z][\w-]*)"
                               r"[^?]*?\bbe\s+(?P<verb>[a-z]{4,})\b")
+NOMINAL = re.compile(r"(?:tion|sion|ment|al|ance|ence|ure)s?$", re.IGNORECASE)
 BEFORE_PASSIVE = re.compile(r"\b(?:be|been|being|is|are|was|were)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -119,6 +120,8 @@ def acts_itself(question: str, text: str) -> bool:
         return False
     subject, stem = asked.group("subject").lower(), asked.group("verb")[:5].lower()
     for found in re.finditer(rf"\b{stem}\w*", text, re.IGNORECASE):
+        if NOMINAL.search(found.group()):
+            continue  # "The Council of States shall not be subject to dissolution": a noun, no one doing the act
         before, after = text[: found.start()], text[found.end():]
         if not BEFORE_PASSIVE.search(before):
             if subject in re.split(r"[.;:,]", before)[-1].lower():
@@ -141,9 +144,11 @@ def another_court(question: str, text: str) -> bool:
     return bool(asked and first) and first.group(1).lower() not in asked
 
 
-# a clause disapplying another of its provision: "除前款所列商品外，……不适用无理由退货", "Paragraphs 1 and 2 shall not apply ..."
-DISAPPLIES = re.compile(r"^\W*(?:\(\w{1,4}\)\s*|\d{1,3}\.\s*)?(?:(?:paragraphs?|clauses?|sub-?paragraphs?)\s+\(?\w{1,4}\)?"
-                        r"(?:\s*(?:,|and|or)\s*\(?\w{1,4}\)?)*\s+(?:shall|does|do) not apply|除前[款条][^。；]*不适用|"
+# a clause disapplying another of its provision: "除前款所列商品外，……不适用无理由退货", "Paragraphs 1 and 2 shall not apply ...",
+# "(3) Nothing in clauses (1) and (2) shall apply— … (b) to any person who is ... detained under any law providing for
+# preventive detention" (read with its list's opening words)
+DISAPPLIES = re.compile(r"^\W*(?:\(\w{1,4}\)\s*|\d{1,3}\.\s*)?(?:(?:nothing in\s+)?(?:paragraphs?|clauses?|sub-?paragraphs?)"
+                        r"\s+\(?\w{1,4}\)?(?:\s*(?:,|and|or)\s*\(?\w{1,4}\)?)*\s+(?:shall|does|do)(?: not)? apply|除前[款条][^。；]*不适用|"
                         r"前[款条][^。；，]{0,30}不适用)", re.IGNORECASE)
 ASKS_EXCEPTION = re.compile(r"\bexcept|\bexempt|\bnot apply\b|例外|除外|不适用|豁免", re.IGNORECASE)
 
@@ -153,6 +158,17 @@ def disapplies(question: str, text: str) -> bool:
     for "网购商品七天内可以无理由退货吗？"): served alone, it reads as the rule's opposite. On point only for a question
     about the exception."""
     return bool(DISAPPLIES.search(text)) and not ASKS_EXCEPTION.search(question)
+
+
+# what a party says or did, not what the court holds: a petitioner's case ("聲請人林建宏因涉犯通姦罪嫌，……判處罪刑") and
+# a party's argument as the ruling reports it ("……有違憲法第7條等語")
+PARTIES = re.compile(r"^\W*(?:[（(][\w一二三四五六七八九十]{1,3}[）)]\s*)?(?:聲請人|声请人)|等語[。；]?\s*$")
+
+
+def parties_words(text: str) -> bool:
+    """The text reports a party's case or argument ("聲請人……因涉犯通姦罪嫌……判處罪刑" for "通姦罪還會被判刑嗎？"):
+    served alone, it reads as the court's own statement of the law."""
+    return bool(PARTIES.search(text))
 
 
 CONDUCT = re.compile(r"^\s*(?:can|may|must|shall|should|need|does|do|will|could|would)\b", re.IGNORECASE)
@@ -238,6 +254,7 @@ def names_doer(span: str, stem: str, patient: str = "", receiver: str = "", name
     return bool(active) and not done_to(re.split(r"[,;:]", span[: active.start()])[-1])
 
 
+HOLDING = "主文"  # the last part of a ruling's holding's path (assistant/corpus/taiwan.py)
 PROPER = re.compile(r"(?<=\s)[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*")  # a capitalised word after the question's first
 LABELS = frozenset("article articles art section sections part schedule clause chapter annex recital".split())
 
@@ -394,7 +411,8 @@ class Relevance:
         (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor), nor a definition of
         a term the question does not use (`defines_another`), nor one speaking first of another court
         (`another_court`), nor one in which the one a passive question asks about does the act to another
-        (`acts_itself`), nor the exception to another clause of its provision (`disapplies`). The holding of a neighbouring case (A.K. Gopalan's, for a question about Maneka Gandhi) is
+        (`acts_itself`), nor the exception to another clause of its provision (`disapplies`), nor a party's case or argument
+        as a ruling reports it (`parties_words`). The holding of a neighbouring case (A.K. Gopalan's, for a question about Maneka Gandhi) is
         not the named case's."""
         no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
         if (self.figure and not numbers(anchor.span)) or no_doer:
@@ -406,7 +424,8 @@ class Relevance:
         shown = in_context(anchor.span, self.hits[anchor.n - 1].passage.text)
         if (anothers(self.question, anchor.span) or act_missing(self.question, anchor.span)
                 or defines_another(self.question, shown) or another_court(self.question, shown)
-                or acts_itself(self.question, anchor.span) or disapplies(self.question, anchor.span)):
+                or acts_itself(self.question, anchor.span) or disapplies(self.question, shown)
+                or parties_words(anchor.span)):
             return False
         return (not self.names_one and self.score(anchor, gate) >= gate.needs(quoted)
                 and (not gate.dense or self.cosine(anchor.span) >= getattr(self.similarity, "floor", 0.0))
@@ -423,15 +442,29 @@ class Relevance:
     def evidence(self, gate: Gate, refused: bool) -> Anchor | None:
         """The best on-point span; over a model's refusal, only one scoring `gate.override`. When the question
         names a provision that was retrieved ("Under Article 83, ..."), only that provision's spans compete:
-        a neighbour's clause scoring higher (Art. 172, the same rule for State assemblies) is not its answer."""
+        a neighbour's clause scoring higher (Art. 172, the same rule for State assemblies) is not its answer.
+        A ruling's holding that is on point comes before its own reasoning (`holding`)."""
         candidates = self.candidates()
         named = [a for a in candidates if self.hits[a.n - 1].named]
-        best, key = None, None
+        scored = []
         for found in named or candidates:
             score = self.score(found, gate)
-            if not self.holds(found, gate) or (refused and score < gate.override):
-                continue
-            rank = (score, -found.n, -len(found.span))  # ties: the better-ranked passage, the shorter span
-            if key is None or rank > key:
-                best, key = Anchor(found.n, found.span, round(self.lexical(found), 3), True), rank
-        return best
+            if self.holds(found, gate) and not (refused and score < gate.override):
+                scored.append(((score, -found.n, -len(found.span)), found))  # ties: the better-ranked passage, shorter span
+        if not scored:
+            return None
+        best = max(scored)[1]
+        return self.holding(best, gate) or Anchor(best.n, best.span, round(self.lexical(best), 3), True)
+
+    def holding(self, anchor: Anchor, gate: Gate) -> Anchor | None:
+        """The best on-point span of the holding (主文) of the ruling whose reasoning `anchor` quotes; None when the
+        anchor is no ruling's reasoning or the holding was not retrieved or is not on point. The holding is the
+        court's answer: "學生被學校記過可以提起行政訴訟嗎？" is answered by 釋字第784號's holding, not by its reasoning's
+        account of the interpretation it overturns ("……不許其提起行政爭訟")."""
+        own = self.hits[anchor.n - 1].passage
+        if own.path[-1:] == (HOLDING,):
+            return None
+        found = [a for a in self.candidates() if self.hits[a.n - 1].passage.doc_id == own.doc_id
+                 and self.hits[a.n - 1].passage.path[-1:] == (HOLDING,) and self.holds(a, gate)]
+        best = max(found, key=lambda a: (self.score(a, gate), -a.n, -len(a.span)), default=None)
+        return Anchor(best.n, best.span, round(self.lexical(best), 3), True) if best else None

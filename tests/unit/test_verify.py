@@ -1203,3 +1203,53 @@ def test_a_quote_ending_on_a_clause_s_semicolon_ends_as_a_sentence_in_its_langua
                         1, "zh")
     verdict = check("消费者可以要求几倍赔偿？", "所提供的资料无法回答这个问题。", [art55], gate=Gate(threshold=0.2, override=0.2))
     assert verdict.text.endswith("的三倍” [1]。"), verdict.text
+
+
+def test_a_party_s_case_or_argument_is_not_the_court_s_answer():
+    """"通姦罪還會被判刑嗎？" quoted 釋字第791號 para 3, a petitioner's conviction as the ruling recounts it; a party's
+    argument ("……有違憲法第7條等語") is no holding either."""
+    from assistant.verify.relevance import parties_words
+
+    assert parties_words("聲請人林建宏（下稱聲請人三）因涉犯通姦罪嫌，經檢察官提起公訴，臺灣高雄地方法院刑事判決判處罪刑。")
+    assert parties_words("（5）系爭規定一結合刑法第245條第2項宥恕規定及系爭規定二，實際上形成性別差異，有違憲法第7條等語。")
+    assert not parties_words("刑法第239條規定對憲法第22條所保障性自主權之限制，與憲法第23條比例原則不符，應自本解釋公布之日起失其效力。")
+
+
+def test_a_ruling_s_holding_comes_before_its_reasoning():
+    """"學生被學校記過可以提起行政訴訟嗎？" quoted 釋字第784號's reasoning on the interpretation it overturns ("……不許其
+    提起行政爭訟"); the holding (主文), retrieved and on point, says the opposite and is the court's answer."""
+    def ruling(path: str, text: str, n: int) -> Hit:
+        return Hit(passage=Passage(id=f"p{n}", doc_id="taiwan:old:784", text=text, cite=f"釋字第784號 {path}",
+                                   path=("釋字第784號", path), kind="case", jurisdiction="TW", language="zh",
+                                   title="釋字第784號"), score=1.0, dense=0.6)
+
+    reasoning = ruling("para 7", "惟如學生所受處分未侵害其受教育之權利者（例如記過），則不許學生提起行政訴訟。", 1)
+    holding = ruling("主文", "各級學校學生認其權利因學校之公權力措施而遭受侵害時，即使非屬退學之處分，亦得依法提起行政訴訟。", 2)
+    question = "學生被學校記過可以提起行政訴訟嗎？"
+    gate = Gate(threshold=0.2, override=0.2)
+    draft = "惟如學生所受處分未侵害其受教育之權利者（例如記過），則不許學生提起行政訴訟[1]。"
+    verdict = check(question, draft, [reasoning, holding], gate=gate)
+    assert [c.cite for c in verdict.citations] == ["釋字第784號 主文"], verdict.text
+    assert check(question, draft, [reasoning], gate=gate).citations[0].cite == "釋字第784號 para 7"  # no holding retrieved
+
+
+def test_a_noun_of_the_act_is_no_one_doing_it():
+    """"Can the Council of States be dissolved?" was refused: Art. 83(1), "The Council of States shall not be subject
+    to dissolution", read as the Council dissolving another."""
+    from assistant.verify.relevance import acts_itself
+
+    question = "Can the Council of States be dissolved?"
+    assert not acts_itself(question, "(1) The Council of States shall not be subject to dissolution, but one-third retire")
+    assert acts_itself(question, "the Council of States may dissolve any committee")
+
+
+def test_nothing_in_clauses_shall_apply_is_an_exception_read_with_its_list():
+    """"Is a person arrested under preventive detention law entitled to be told the grounds?" quoted Art. 22(3)(b),
+    which disapplies clauses (1) and (2) to such a person, where Art. 22(5) gives the right to be told."""
+    from assistant.verify.relevance import disapplies
+
+    question = "Is a person arrested under preventive detention law entitled to be told the grounds?"
+    art22_3b = "(3) Nothing in clauses (1) and (2) shall apply— … (b) to any person who is detained under any law"
+    assert disapplies(question, art22_3b)
+    assert not disapplies("To whom do the exceptions of Article 22 apply?", art22_3b)
+    assert not disapplies(question, "(5) When any person is detained ..., the authority shall communicate the grounds")
