@@ -233,6 +233,9 @@ ZH_CASE_END = re.compile(r"[的时后][，,]\s*$")
 NEGATED_SUBJECT = re.compile(r"^\W*(?:\(\w{1,4}\)\s*)?(?:no|neither|nothing|none)\b", re.IGNORECASE)
 
 
+MODAL = re.compile(r"\b(?:shall|may|must|can|cannot|will|should)\b", re.IGNORECASE)
+
+
 def window(span: str, wanted: set[str]) -> str:
     """The shortest run of the span's clauses holding every wanted term the span holds (the span if none). A
     span opening with a negated subject ("No title, not being a military ... distinction, shall be conferred")
@@ -258,4 +261,13 @@ def window(span: str, wanted: set[str]) -> str:
     while end < len(clauses) and ZH_CASE_END.search(clauses[end - 1]):
         end += 1
         best = " ".join(clauses[start:end])
+    # an English window holding none of its sentence's modals lacks the predicate: "..., and the processing of genetic
+    # data, ..., data concerning health" of GDPR Art. 9(1) reads as permitting until its "... shall be prohibited"
+    if MODAL.search(span) and not MODAL.search(best):
+        while end < len(clauses) and not MODAL.search(best):
+            end += 1
+            best = " ".join(clauses[start:end])
+        while start > 0 and not MODAL.search(best):
+            start -= 1
+            best = " ".join(clauses[start:end])
     return best

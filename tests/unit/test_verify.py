@@ -1253,3 +1253,19 @@ def test_nothing_in_clauses_shall_apply_is_an_exception_read_with_its_list():
     assert disapplies(question, art22_3b)
     assert not disapplies("To whom do the exceptions of Article 22 apply?", art22_3b)
     assert not disapplies(question, "(5) When any person is detained ..., the authority shall communicate the grounds")
+
+
+def test_an_english_window_takes_in_its_sentence_s_modal():
+    """"Is the processing of health data allowed?" got "Yes." over GDPR Art. 9(1), "... and the processing of genetic
+    data, ..., data concerning health ... shall be prohibited": the window around the question's terms stopped
+    before the predicate, and read as permitting."""
+    from assistant.text import terms
+    from assistant.verify.anchor import Anchor, window
+
+    question = "Is the processing of health data allowed?"
+    art9 = ("1. Processing of personal data revealing racial or ethnic origin, political opinions, or trade union "
+            "membership, and the processing of genetic data, biometric data, data concerning health or data "
+            "concerning a natural person's sex life shall be prohibited.")
+    assert window(art9, terms(question)).endswith("shall be prohibited.")
+    assert settle(question, [Anchor(1, art9, 1.0, True)]) == "no"
+    assert not keeps_polarity("The processing of data concerning health is allowed.", window(art9, terms(question)))
