@@ -34,6 +34,9 @@ informed" is "no"). No lead, and the served sentence and its quote speak alone, 
   words (`zh_condition`);
 - the question states a figure and the span none ("男方二十岁可以登记结婚吗？" over a clause stating no age);
 - the question asks for a duty and the span only permits, or too little of the question is in the span;
+- the question asks whether something may be done and the span imposes a duty without every term of the question
+  ("Is an AI system that exploits the vulnerabilities of children allowed?" is not answered "Yes." by "High-risk AI
+  systems shall be resilient against ... exploiting system vulnerabilities");
 - the model's own lead says the opposite.
 """
 from __future__ import annotations
@@ -42,7 +45,7 @@ import re
 
 from assistant.text import CJK_RUN, CJK_STOP, language_of, normalize, numbers, terms
 from assistant.verify.anchor import ELISION, ITEM, Anchor, coverage, window
-from assistant.verify.polarity import ZH_NEGATORS, open_cues, polarity
+from assistant.verify.polarity import EN_MAY, ZH_NEGATORS, open_cues, polarity
 
 DEFINITION = re.compile(r"(?<!by )\bmeans\b(?! of)|\bshall mean\b|\brefers to\b", re.IGNORECASE)  # not "by means of"
 WITHOUT = re.compile(r"\bwithout\b", re.IGNORECASE)
@@ -113,8 +116,10 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
     asked, said = polarity(question), polarity(span)
     if asked.modality == "must" and said.modality == "may":
         return ""
-    if asked.modality == "may" and said.modality == "must" and act_missing(question, best.span, every=True):
-        return ""  # a duty answers "may ...?" only for the very act it imposes
+    if asked.modality == "may" and said.modality == "must" and (
+            act_missing(question, best.span, every=True) if language_of(question) == "zh"
+            else coverage(terms(EN_MAY.sub(" ", normalize(question))), best.span, "") < 1.0):
+        return ""  # a duty answers "may ...?" only for the very act it imposes, every term of it
     lead = "yes" if asked.negative == said.negative else "no"
     return "" if model_lead and model_lead != lead else lead
 

@@ -1269,3 +1269,16 @@ def test_an_english_window_takes_in_its_sentence_s_modal():
     assert window(art9, terms(question)).endswith("shall be prohibited.")
     assert settle(question, [Anchor(1, art9, 1.0, True)]) == "no"
     assert not keeps_polarity("The processing of data concerning health is allowed.", window(art9, terms(question)))
+
+
+def test_a_duty_answers_an_english_may_question_only_with_every_term_of_it():
+    """"Is an AI system that exploits the vulnerabilities of children allowed?" got "Yes." over AI Act Art. 15(5),
+    "High-risk AI systems shall be resilient against ... exploiting system vulnerabilities" (Art. 5(1)(b) forbids it)."""
+    from assistant.verify.anchor import Anchor
+
+    question = "Is an AI system that exploits the vulnerabilities of children allowed?"
+    art15 = ("5. High-risk AI systems shall be resilient against attempts by unauthorised third parties to alter their "
+             "use by exploiting system vulnerabilities.")
+    assert settle(question, [Anchor(1, art15, 1.0, True)]) == ""
+    assert settle("Is the processing of health data allowed?",
+                  [Anchor(1, "Processing of data concerning health shall be prohibited.", 1.0, True)]) == "no"
