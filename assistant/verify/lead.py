@@ -34,7 +34,8 @@ informed" is "no"). No lead, and the served sentence and its quote speak alone, 
   words (`zh_condition`);
 - the question states a figure and the span none ("男方二十岁可以登记结婚吗？" over a clause stating no age);
 - the question asks for a duty and the span only permits, or too little of the question is in the span;
-- the question asks whether something may be done and the span imposes a duty without every term of the question
+- the question asks whether something may be done and the span imposes a duty to do (not a prohibition) without
+  every term of the question
   ("Is an AI system that exploits the vulnerabilities of children allowed?" is not answered "Yes." by "High-risk AI
   systems shall be resilient against ... exploiting system vulnerabilities");
 - the model's own lead says the opposite.
@@ -118,8 +119,8 @@ def settle(question: str, anchors: list[Anchor], model_lead: str = "") -> str:
         return ""
     if asked.modality == "may" and said.modality == "must" and (
             act_missing(question, best.span, every=True) if language_of(question) == "zh"
-            else coverage(terms(EN_MAY.sub(" ", normalize(question))), best.span, "") < 1.0):
-        return ""  # a duty answers "may ...?" only for the very act it imposes, every term of it
+            else not said.negative and coverage(terms(EN_MAY.sub(" ", normalize(question))), best.span, "") < 1.0):
+        return ""  # a duty answers "may ...?" only for the very act it imposes (in English: a duty to do, every term)
     lead = "yes" if asked.negative == said.negative else "no"
     return "" if model_lead and model_lead != lead else lead
 
