@@ -140,8 +140,8 @@ def holdings(relevance: Relevance, checks: list[SentenceCheck], gate: Gate) -> l
     for c in checks:
         found = relevance.holding(c.anchor, gate) if c.served else None
         if found is not None:
-            c = SentenceCheck(found.span, (found.n, found.span) not in served, "evidence" if (found.n, found.span)
-                              not in served else "repeat", found)
+            fresh = (found.n, found.span) not in served
+            c = SentenceCheck(found.span, fresh, "evidence" if fresh else "repeat", found)
         if c.served:
             served.add((c.anchor.n, c.anchor.span))
         out.append(c)

@@ -412,9 +412,9 @@ class Relevance:
         (`act_missing`: "不满十八周岁的人可以结婚吗？" is not answered by the definition of a minor), nor a definition of
         a term the question does not use (`defines_another`), nor one speaking first of another court
         (`another_court`), nor one in which the one a passive question asks about does the act to another
-        (`acts_itself`), nor the exception to another clause of its provision (`disapplies`), nor a party's case or argument
-        as a ruling reports it (`parties_words`). The holding of a neighbouring case (A.K. Gopalan's, for a question about Maneka Gandhi) is
-        not the named case's."""
+        (`acts_itself`), nor the exception to another clause of its provision (`disapplies`), nor a party's
+        case or argument as a ruling reports it (`parties_words`). The holding of a neighbouring case (A.K.
+        Gopalan's, for a question about Maneka Gandhi) is not the named case's."""
         no_doer = self.doer and not names_doer(anchor.span, self.doer, self.patient, self.receiver, self.patient_names)
         if (self.figure and not numbers(anchor.span)) or no_doer:
             return False
